@@ -1,0 +1,39 @@
+package dev.beametl.options;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/**
+ * A JDBC target. The password is never an option (it would show in process lists and logs): it is
+ * read from the environment variable named by {@link #getJdbcPasswordEnv()}.
+ */
+public interface JdbcOptions extends PipelineOptions {
+
+  @Description("JDBC URL of the target database, e.g. jdbc:postgresql://host:5432/db")
+  String getJdbcUrl();
+
+  void setJdbcUrl(String value);
+
+  @Description("Database user.")
+  String getJdbcUser();
+
+  void setJdbcUser(String value);
+
+  @Description("Name of the environment variable holding the database password.")
+  @Default.String("JDBC_PASSWORD")
+  String getJdbcPasswordEnv();
+
+  void setJdbcPasswordEnv(String value);
+
+  @Description("Target table, optionally schema-qualified (letters, digits, underscores).")
+  String getTable();
+
+  void setTable(String value);
+
+  @Description("Rows sent to the database per transaction.")
+  @Default.Integer(10_000)
+  int getJdbcBatchSize();
+
+  void setJdbcBatchSize(int value);
+}

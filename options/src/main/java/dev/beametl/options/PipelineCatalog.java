@@ -1,0 +1,31 @@
+package dev.beametl.options;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every pipeline's CLI name and options interface. The CLI runs them; the EMR launcher validates a
+ * request's arguments against them before it creates a cluster.
+ */
+public final class PipelineCatalog {
+
+  /** One pipeline as the command line knows it. */
+  public record Entry(String name, String summary, Class<? extends EtlOptions> optionsClass) {}
+
+  private static final List<Entry> ENTRIES =
+      List.of(
+          new Entry(
+              "loan-filter",
+              "Loans CSV -> validate, cast, round, filter -> PostgreSQL table (idempotent).",
+              LoanFilterOptions.class));
+
+  private PipelineCatalog() {}
+
+  public static List<Entry> entries() {
+    return ENTRIES;
+  }
+
+  public static Optional<Entry> find(String name) {
+    return ENTRIES.stream().filter(e -> e.name().equals(name)).findFirst();
+  }
+}

@@ -1,0 +1,45 @@
+package dev.beametl.transforms;
+
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+
+/**
+ * The counters a run report is built from. Every record read ends in exactly one of written,
+ * filtered or rejected, so {@code read = written + filtered + rejected} holds for every run.
+ */
+public final class EtlMetrics {
+  public static final String NAMESPACE = "beam-etl";
+  public static final String READ = "read";
+  public static final String WRITTEN = "written";
+  public static final String FILTERED = "filtered";
+  public static final String REJECTED = "rejected";
+  /** Prefix of the per-reason reject counters: {@code rejected.<reason>}. */
+  public static final String REJECTED_PREFIX = "rejected.";
+
+  private EtlMetrics() {}
+
+  public static Counter read() {
+    return Metrics.counter(NAMESPACE, READ);
+  }
+
+  public static Counter written() {
+    return Metrics.counter(NAMESPACE, WRITTEN);
+  }
+
+  public static Counter filtered() {
+    return Metrics.counter(NAMESPACE, FILTERED);
+  }
+
+  public static Counter rejected() {
+    return Metrics.counter(NAMESPACE, REJECTED);
+  }
+
+  public static Counter rejectedFor(String reason) {
+    return Metrics.counter(NAMESPACE, REJECTED_PREFIX + reason);
+  }
+
+  /** Any other outcome a pipeline wants in its report, e.g. {@code groups} or {@code files}. */
+  public static Counter counter(String name) {
+    return Metrics.counter(NAMESPACE, name);
+  }
+}

@@ -1,0 +1,236 @@
+package dev.beametl.transforms.csv;
+
+import dev.beametl.transforms.rejects.Reject;
+import java.io.Serializable;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.values.Row;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Instant;
+
+/**
+ * Turns CSV records into {@link Row}s of a declared schema. Columns are bound by header name
+ * (case-insensitive), so column order in the file does not matter; empty fields are nulls.
+ * Anything that does not fit becomes a {@link Reject} naming the column and the reason.
+ *
+ * <p>Supported field types: INT32, INT64, DOUBLE, STRING, BOOLEAN and DATETIME
+ * ({@code yyyy-MM-dd HH:mm:ss[.fraction]}, read as UTC).
+ */
+public final class CsvRowParser implements Serializable {
+  public static final String SOURCE_FILE = "source_file";
+  public static final String SOURCE_RECORD = "source_record";
+
+  private static final DateTimeFormatter DATETIME =
+      new DateTimeFormatterBuilder()
+          .appendPattern("yyyy-MM-dd HH:mm:ss")
+          .optionalStart()
+          .appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
+          .optionalEnd()
+          .toFormatter(Locale.ROOT);
+
+  private final Schema dataSchema;
+  private final Schema outputSchema;
+  private final boolean sourceColumns;
+  private final String step;
+
+  private CsvRowParser(Schema dataSchema, boolean sourceColumns, String step) {
+    this.dataSchema = dataSchema;
+    this.sourceColumns = sourceColumns;
+    this.step = step;
+    this.outputSchema =
+        sourceColumns
+            ? Schema.builder()
+                .addFields(dataSchema.getFields())
+                .addStringField(SOURCE_FILE)
+                .addInt64Field(SOURCE_RECORD)
+                .build()
+            : dataSchema;
+  }
+
+  /** A parser for {@code schema}; rejects are attributed to {@code step}. */
+  public static CsvRowParser of(Schema schema, String step) {
+    return new CsvRowParser(schema, false, step);
+  }
+
+  /** Also adds {@code source_file} and {@code source_record} to every row: its lineage, and a natural key. */
+  public CsvRowParser withSourceColumns() {
+    return new CsvRowParser(dataSchema, true, step);
+  }
+
+  public Schema outputSchema() {
+    return outputSchema;
+  }
+
+  /** The columns of one file, bound to the schema; or the reason the header does not fit. */
+  public final class Binding {
+    private final int[] columnOfField;
+    private final int width;
+    private final @Nullable String headerProblem;
+
+    private Binding(int[] columnOfField, int width, @Nullable String headerProblem) {
+      this.columnOfField = columnOfField;
+      this.width = width;
+      this.headerProblem = headerProblem;
+    }
+
+    /** Why every record of this file is rejected, or null when the header is good. */
+    public @Nullable String headerProblem() {
+      return headerProblem;
+    }
+
+    /** Parses one record; exactly one of the two consumers is called. */
+    public void parse(String source, CsvFileReader.Record record, RowOrReject out) {
+      if (record.malformed() != null) {
+        out.reject(reject("malformed_csv", null, record.malformed(), source, record, ""));
+        return;
+      }
+      String original = record.originalText();
+      if (headerProblem != null) {
+        out.reject(reject("bad_header", null, headerProblem, source, record, original));
+        return;
+      }
+      if (record.badEncoding()) {
+        out.reject(reject("invalid_encoding", null, "bytes that are not valid UTF-8", source, record, original));
+        return;
+      }
+      List<String> values = record.values();
+      if (values.size() != width) {
+        String reason = values.size() < width ? "missing_field" : "extra_field";
+        String detail = String.format("expected %d fields, found %d", width, values.size());
+        out.reject(reject(reason, null, detail, source, record, original));
+        return;
+      }
+      Object[] fields = new Object[outputSchema.getFieldCount()];
+      for (int i = 0; i < columnOfField.length; i++) {
+        Schema.Field field = dataSchema.getField(i);
+        String text = values.get(columnOfField[i]);
+        try {
+          fields[i] = cast(field.getType(), text);
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+          String detail = String.format("'%s' is not a valid %s", text, typeName(field.getType()));
+          out.reject(reject("unparsable_value", field.getName(), detail, source, record, original));
+          return;
+        }
+      }
+      if (sourceColumns) {
+        fields[fields.length - 2] = source;
+        fields[fields.length - 1] = record.number();
+      }
+      out.row(Row.withSchema(outputSchema).attachValues(Arrays.asList(fields)));
+    }
+  }
+
+  /** Receives the outcome of {@link Binding#parse}. */
+  public interface RowOrReject {
+    void row(Row row);
+
+    void reject(Reject reject);
+  }
+
+  /** Binds a file's header to the schema: every field needs a column, and no column may be unknown. */
+  public Binding bind(List<String> header) {
+    Map<String, Integer> columns = new HashMap<>();
+    List<String> duplicates = new ArrayList<>();
+    for (int i = 0; i < header.size(); i++) {
+      if (columns.putIfAbsent(header.get(i).toLowerCase(Locale.ROOT), i) != null) {
+        duplicates.add(header.get(i));
+      }
+    }
+    int[] columnOfField = new int[dataSchema.getFieldCount()];
+    List<String> missing = new ArrayList<>();
+    for (int i = 0; i < columnOfField.length; i++) {
+      Integer column = columns.remove(dataSchema.getField(i).getName().toLowerCase(Locale.ROOT));
+      columnOfField[i] = column == null ? -1 : column;
+      if (column == null) {
+        missing.add(dataSchema.getField(i).getName());
+      }
+    }
+    List<String> unknown = header.stream().filter(h -> columns.containsKey(h.toLowerCase(Locale.ROOT))).toList();
+    List<String> problems = new ArrayList<>();
+    if (header.isEmpty()) {
+      problems.add("no header row");
+    }
+    if (!missing.isEmpty()) {
+      problems.add("missing columns " + missing);
+    }
+    if (!unknown.isEmpty()) {
+      problems.add("unknown columns " + unknown);
+    }
+    if (!duplicates.isEmpty()) {
+      problems.add("duplicate columns " + duplicates);
+    }
+    return new Binding(columnOfField, header.size(), problems.isEmpty() ? null : String.join("; ", problems));
+  }
+
+  private Reject reject(
+      String reason, @Nullable String column, @Nullable String detail, String source, CsvFileReader.Record record, String original) {
+    return new Reject(step, reason, column, detail, source, record.number(), original);
+  }
+
+  private static @Nullable Object cast(FieldType type, String text) {
+    String trimmed = text.trim();
+    if (trimmed.isEmpty()) {
+      return null;
+    }
+    switch (type.getTypeName()) {
+      case STRING:
+        return text;
+      case INT32:
+        return Integer.parseInt(trimmed);
+      case INT64:
+        return Long.parseLong(trimmed);
+      case DOUBLE:
+        return parseDecimal(trimmed);
+      case BOOLEAN:
+        if (trimmed.equalsIgnoreCase("true")) {
+          return true;
+        }
+        if (trimmed.equalsIgnoreCase("false")) {
+          return false;
+        }
+        throw new IllegalArgumentException(trimmed);
+      case DATETIME:
+        return new Instant(LocalDateTime.parse(trimmed, DATETIME).toInstant(ZoneOffset.UTC).toEpochMilli());
+      default:
+        throw new UnsupportedOperationException("CSV columns of type " + type + " are not supported");
+    }
+  }
+
+  /** Plain decimal notation only: Java would also accept "1d", "NaN" or hex, which no CSV means. */
+  private static double parseDecimal(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) {
+        throw new NumberFormatException(s);
+      }
+    }
+    return Double.parseDouble(s);
+  }
+
+  private static String typeName(FieldType type) {
+    switch (type.getTypeName()) {
+      case INT32:
+        return "integer";
+      case INT64:
+        return "long integer";
+      case DOUBLE:
+        return "number";
+      case DATETIME:
+        return "timestamp (yyyy-MM-dd HH:mm:ss)";
+      default:
+        return type.getTypeName().name().toLowerCase(Locale.ROOT);
+    }
+  }
+}

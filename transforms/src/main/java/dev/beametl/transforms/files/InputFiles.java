@@ -1,0 +1,77 @@
+package dev.beametl.transforms.files;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * The files a run reads, listed once before it starts: the run reads exactly these, the report
+ * names them, and only these are archived or deleted afterwards (a file that lands mid-run waits
+ * for the next run).
+ */
+public final class InputFiles {
+  private InputFiles() {}
+
+  /**
+   * Every file matching the comma-separated patterns, sorted, without duplicates.
+   *
+   * @throws IllegalArgumentException naming the patterns, when nothing matches at all
+   * @throws UncheckedIOException when the file system cannot be listed
+   */
+  public static List<String> resolve(String patterns) {
+    List<String> specs = Arrays.stream(patterns.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    if (specs.isEmpty()) {
+      throw new IllegalArgumentException("--input is empty");
+    }
+    List<String> files = new ArrayList<>();
+    List<MatchResult> matches;
+    try {
+      matches = FileSystems.match(specs, EmptyMatchTreatment.ALLOW);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list input " + specs, e);
+    }
+    for (MatchResult match : matches) {
+      try {
+        for (MatchResult.Metadata m : match.metadata()) {
+          if (!m.resourceId().isDirectory()) {
+            files.add(m.resourceId().toString());
+          }
+        }
+      } catch (FileNotFoundException e) {
+        // A pattern that matches nothing; an error only if no pattern matches anything.
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot list input " + specs, e);
+      }
+    }
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("no input files match " + String.join(", ", specs));
+    }
+    return files.stream().distinct().sorted().toList();
+  }
+
+  /** Reads the given files (as listed by {@link #resolve}), spread over the workers. */
+  public static PTransform<PBegin, PCollection<FileIO.ReadableFile>> read(List<String> files) {
+    return new PTransform<>() {
+      @Override
+      public PCollection<FileIO.ReadableFile> expand(PBegin begin) {
+        return begin
+            .apply("ListFiles", Create.of(files))
+            .apply("Spread", Reshuffle.viaRandomKey())
+            .apply("Match", FileIO.matchAll())
+            .apply("Open", FileIO.readMatches());
+      }
+    };
+  }
+}
