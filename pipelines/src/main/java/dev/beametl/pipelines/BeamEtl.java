@@ -2,6 +2,7 @@ package dev.beametl.pipelines;
 
 import dev.beametl.options.EtlOptions;
 import dev.beametl.options.LoanFilterOptions;
+import dev.beametl.options.OptionsParser;
 import dev.beametl.options.PipelineCatalog;
 import dev.beametl.transforms.report.RunReport;
 import dev.beametl.transforms.s3.PathStyleS3ClientBuilderFactory;
@@ -9,7 +10,6 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * The command line: {@code beam-etl <pipeline> --option=value ...}. Also the {@code --class} for
@@ -68,7 +68,7 @@ public final class BeamEtl {
 
   /** Parses and validates a pipeline's arguments (unknown or missing options are errors). */
   public static EtlOptions parse(PipelineCatalog.Entry entry, String[] args) {
-    EtlOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(entry.optionsClass());
+    EtlOptions options = OptionsParser.parse(entry.optionsClass(), args);
     options.setAppName(entry.name());
     PathStyleS3ClientBuilderFactory.install(options);
     return options;

@@ -115,13 +115,8 @@ public final class PipelineRun {
     } catch (Exception e) {
       LOG.error("could not write the run report to {}: {}", options.getRunReport(), e.toString());
     }
-    String line = report.summary() + " (report: " + options.getRunReport() + ", rejects: " + options.getRejects() + ")";
-    if (RunReport.SUCCEEDED.equals(report.status())) {
-      LOG.info(line);
-    } else {
-      LOG.error(line);
-    }
-    System.out.println(line);
+    // The one line a user reads at the end of a run: on stdout, apart from the log.
+    System.out.println(report.summary() + " (report: " + options.getRunReport() + ", rejects: " + options.getRejects() + ")");
   }
 
   private static Throwable rootCause(Throwable e) {
