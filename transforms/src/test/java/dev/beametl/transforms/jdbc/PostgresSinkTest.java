@@ -1,0 +1,116 @@
+package dev.beametl.transforms.jdbc;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.beametl.testing.PostgresServer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.Row;
+import org.joda.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** Against a real PostgreSQL server. */
+class PostgresSinkTest {
+  static final Schema SCHEMA =
+      Schema.builder()
+          .addStringField("file")
+          .addInt64Field("record")
+          .addNullableDoubleField("amount")
+          .addNullableStringField("note")
+          .addNullableDateTimeField("at")
+          .build();
+
+  final PostgresServer pg = PostgresServer.shared();
+
+  static Row row(long record, Double amount, String note) {
+    return Row.withSchema(SCHEMA).addValues("a.csv", record, amount, note, new Instant(0)).build();
+  }
+
+  void load(String table, int batchSize, Row... rows) {
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+    p.apply(Create.of(List.of(rows)).withRowSchema(SCHEMA))
+        .apply(
+            PostgresSink.upsert(JdbcTarget.of(pg.jdbcUrl(), PostgresServer.USER, "JDBC_PASSWORD", table), "file", "record")
+                .withBatchSize(batchSize));
+    p.run().waitUntilFinish();
+  }
+
+  List<String> content(String table) throws Exception {
+    List<String> rows = new ArrayList<>();
+    try (Connection c = pg.connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT file, record, amount, note, at FROM " + table)) {
+      while (rs.next()) {
+        rows.add(rs.getString(1) + "|" + rs.getLong(2) + "|" + rs.getObject(3) + "|" + rs.getString(4) + "|" + rs.getString(5));
+      }
+    }
+    return rows;
+  }
+
+  @Test
+  void createsTheTableAndLoadsEveryRowOnce() throws Exception {
+    pg.execute("DROP TABLE IF EXISTS sink_once");
+    Row[] rows = {row(1, 15824.0, "a, \"b\"\nc"), row(2, null, ""), row(3, 0.1, null)};
+    load("sink_once", 2, rows);
+    load("sink_once", 2, rows);
+    assertThat(
+        content("sink_once"),
+        containsInAnyOrder(
+            "a.csv|1|15824.0|a, \"b\"\nc|1970-01-01 00:00:00", "a.csv|2|null||1970-01-01 00:00:00", "a.csv|3|0.1|null|1970-01-01 00:00:00"));
+    try (Connection c = pg.connect();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery("SELECT data_type FROM information_schema.columns WHERE table_name = 'sink_once' AND column_name = 'amount'")) {
+      rs.next();
+      assertThat("amounts keep their cents", rs.getString(1), is("double precision"));
+    }
+  }
+
+  @Test
+  void aReloadReplacesChangedRows() throws Exception {
+    pg.execute("DROP TABLE IF EXISTS sink_update");
+    load("sink_update", 10, row(1, 1.0, "old"));
+    load("sink_update", 10, row(1, 2.0, "new"), row(2, 3.0, "added"));
+    assertThat(content("sink_update"), containsInAnyOrder("a.csv|1|2.0|new|1970-01-01 00:00:00", "a.csv|2|3.0|added|1970-01-01 00:00:00"));
+  }
+
+  @Test
+  void createsTheSchemaOfAQualifiedTable() throws Exception {
+    pg.execute("DROP SCHEMA IF EXISTS sinktest CASCADE");
+    load("sinktest.rows", 10, row(1, 1.0, "x"));
+    assertThat(content("sinktest.rows").size(), is(1));
+  }
+
+  @Test
+  void aRefusedRowFailsTheRun() throws Exception {
+    pg.execute("DROP TABLE IF EXISTS sink_refused");
+    load("sink_refused", 10, row(1, 1.0, "x"));
+    pg.execute("ALTER TABLE sink_refused ADD CONSTRAINT positive CHECK (amount > 0)");
+    assertThrows(RuntimeException.class, () -> load("sink_refused", 10, row(2, 2.0, "ok"), row(3, -1.0, "refused")));
+    assertThat(content("sink_refused"), hasItem("a.csv|1|1.0|x|1970-01-01 00:00:00"));
+    assertThat(content("sink_refused"), not(hasItem(startsWith("a.csv|3|"))));
+  }
+
+  @Test
+  void refusesKeysThatAreNotColumns() {
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            p.apply(Create.empty(SCHEMA))
+                .apply(PostgresSink.upsert(JdbcTarget.of(pg.jdbcUrl(), "u", "JDBC_PASSWORD", "t"), "nope")));
+  }
+}

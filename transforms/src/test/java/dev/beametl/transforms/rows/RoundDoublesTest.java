@@ -1,0 +1,45 @@
+package dev.beametl.transforms.rows;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.junit.jupiter.api.Test;
+
+class RoundDoublesTest {
+
+  @Test
+  void roundsHalfUpOnTheDecimalValue() {
+    assertThat(RoundDoubles.round(15823.99905, 2), is(15824.0));
+    assertThat(RoundDoubles.round(2.675, 2), is(2.68));
+    assertThat(RoundDoubles.round(1.005, 2), is(1.01));
+    assertThat(RoundDoubles.round(-2.675, 2), is(-2.68));
+    assertThat(RoundDoubles.round(8854.505, 2), is(8854.51));
+    assertThat(RoundDoubles.round(0.0, 2), is(0.0));
+    assertThat(RoundDoubles.round(Double.NaN, 2), is(Double.NaN));
+  }
+
+  @Test
+  void roundsOnlyDoubleFieldsAndKeepsNulls() {
+    Schema schema = Schema.builder().addNullableDoubleField("d").addNullableInt32Field("i").addNullableStringField("s").build();
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+    PCollection<Row> out =
+        p.apply(
+                Create.of(
+                        Row.withSchema(schema).addValues(2.675, 5, "2.675").build(),
+                        Row.withSchema(schema).addValues(null, null, null).build())
+                    .withRowSchema(schema))
+            .apply(RoundDoubles.halfUp(2));
+    PAssert.that(out)
+        .containsInAnyOrder(
+            Row.withSchema(schema).addValues(2.68, 5, "2.675").build(),
+            Row.withSchema(schema).addValues(null, null, null).build());
+    p.run().waitUntilFinish();
+  }
+}
