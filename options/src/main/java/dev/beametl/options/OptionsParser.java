@@ -2,7 +2,8 @@ package dev.beametl.options;
 
 import java.beans.Introspector;
 import java.lang.reflect.Method;
-import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
@@ -12,6 +13,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * documentation writes them, although Beam itself only takes the constant's exact name.
  */
 public final class OptionsParser {
+  private static final Pattern UNKNOWN_PROPERTY = Pattern.compile("missing a property named '([^']+)'");
+
   private OptionsParser() {}
 
   /**
@@ -19,7 +22,29 @@ public final class OptionsParser {
    *     one or a value of the wrong type
    */
   public static <T extends PipelineOptions> T parse(Class<T> optionsClass, String[] args) {
-    return PipelineOptionsFactory.fromArgs(normalizeEnums(optionsClass, args)).withValidation().as(optionsClass);
+    String[] normalized = normalizeEnums(optionsClass, args);
+    try {
+      return PipelineOptionsFactory.fromArgs(normalized).withValidation().as(optionsClass);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(explain(optionsClass, normalized, e), e);
+    }
+  }
+
+  /** Beam's messages do not always name the option at fault; find it and say so. */
+  private static String explain(Class<? extends PipelineOptions> optionsClass, String[] args, IllegalArgumentException e) {
+    String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+    Matcher unknown = UNKNOWN_PROPERTY.matcher(message);
+    if (unknown.find()) {
+      return "unknown option --" + unknown.group(1);
+    }
+    for (String arg : args) {
+      try {
+        PipelineOptionsFactory.fromArgs(arg).as(optionsClass);
+      } catch (IllegalArgumentException single) {
+        return "invalid value " + arg + ": " + message;
+      }
+    }
+    return message;
   }
 
   static String[] normalizeEnums(Class<?> optionsClass, String[] args) {

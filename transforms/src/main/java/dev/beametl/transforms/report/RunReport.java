@@ -167,7 +167,7 @@ public final class RunReport {
     if (!rejectReasons.isEmpty()) {
       s.append(' ').append(rejectReasons);
     }
-    if (!balanced()) {
+    if (SUCCEEDED.equals(status) && !balanced()) {
       s.append(" (counts do not add up: read != written + filtered + rejected)");
     }
     if (error != null) {
