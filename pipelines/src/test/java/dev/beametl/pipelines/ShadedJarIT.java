@@ -1,0 +1,94 @@
+package dev.beametl.pipelines;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+import dev.beametl.testing.PostgresServer;
+import dev.beametl.testing.Processes;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged artifacts as a user runs them: the shaded jar and scripts/beam-etl, in separate JVMs. */
+class ShadedJarIT {
+  static final Path JAR = Path.of("target/beam-etl.jar").toAbsolutePath();
+  @TempDir Path tmp;
+
+  record Result(int status, String output) {}
+
+  static Result exec(List<String> command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError(command + " did not exit:\n" + output);
+    }
+    return new Result(p.exitValue(), output);
+  }
+
+  @Test
+  void jarHasTheRunnersAndS3ButNotSpark() throws IOException {
+    try (JarFile jar = new JarFile(JAR.toFile())) {
+      String runners = new String(jar.getInputStream(jar.getEntry("META-INF/services/org.apache.beam.sdk.runners.PipelineRunnerRegistrar")).readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(runners, containsString("DirectRegistrar"));
+      assertThat(runners, containsString("SparkRunnerRegistrar"));
+      String fileSystems = new String(jar.getInputStream(jar.getEntry("META-INF/services/org.apache.beam.sdk.io.FileSystemRegistrar")).readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(fileSystems, containsString("S3FileSystemRegistrar"));
+      List<String> names = new ArrayList<>();
+      jar.stream().map(ZipEntry::getName).forEach(names::add);
+      assertThat("EMR provides Spark and Hadoop", names.stream().anyMatch(n -> n.startsWith("org/apache/spark/") || n.startsWith("org/apache/hadoop/")), is(false));
+      assertThat(names.stream().anyMatch(n -> n.matches("META-INF/[^/]+\\.(SF|RSA|DSA)")), is(false));
+      assertThat(names, hasItem("dev/beametl/pipelines/BeamEtl.class"));
+      Manifest manifest = jar.getManifest();
+      assertThat(manifest.getMainAttributes().getValue("Main-Class"), is(BeamEtl.class.getName()));
+      assertThat(manifest.getMainAttributes().getValue("Add-Opens"), containsString("java.base/java.nio"));
+    }
+  }
+
+  @Test
+  void javaDashJarPrintsTheHelpAndRejectsUnknownPipelines() throws Exception {
+    Result help = exec(List.of("java", "-jar", JAR.toString(), "--help"));
+    assertThat(help.output(), help.status(), is(0));
+    assertThat(help.output(), containsString("loan-filter"));
+    Result unknown = exec(List.of("java", "-jar", JAR.toString(), "nope"));
+    assertThat(unknown.status(), is(BeamEtl.BAD_ARGUMENTS));
+    assertThat(unknown.output(), containsString("unknown pipeline 'nope'"));
+  }
+
+  @Test
+  void scriptRunsTheGoldenLoadOnSparkLocal() throws Exception {
+    PostgresServer pg = PostgresServer.shared();
+    pg.execute("DROP TABLE IF EXISTS script_spark");
+    Result run =
+        exec(
+            List.of(
+                Processes.repoRoot().resolve("scripts/beam-etl").toString(),
+                "loan-filter",
+                "--runner=SparkRunner",
+                "--sparkMaster=local[2]",
+                "--input=" + LoanFixtures.SAMPLE,
+                "--jdbcUrl=" + pg.jdbcUrl(),
+                "--jdbcUser=" + PostgresServer.USER,
+                "--table=script_spark",
+                "--rejects=" + tmp.resolve("rejects.jsonl"),
+                "--runReport=" + tmp.resolve("report.json")));
+    assertThat(run.output(), run.status(), is(0));
+    assertThat(run.output(), containsString("loan-filter SUCCEEDED"));
+    assertThat(run.output(), not(containsString("beam-etl-test")));
+    assertThat(LoanFilterGoldenTest.loaded(pg, "script_spark"), equalTo(LoanFilterGoldenTest.EXPECTED));
+    assertThat(Files.exists(tmp.resolve("report.json")), is(true));
+  }
+}
