@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.beametl.testing.MotoServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,10 +18,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.emr.EmrClient;
 import software.amazon.awssdk.services.emr.model.Cluster;
 import software.amazon.awssdk.services.emr.model.StepSummary;
@@ -37,12 +32,7 @@ class EmrLaunchHandlerMotoTest {
 
   @BeforeAll
   static void startEmr() {
-    emr = EmrClient.builder()
-        .endpointOverride(MotoServer.endpoint())
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .build();
+    emr = MotoClients.emr();
     handler = new EmrLaunchHandler(new EmrLauncher(emr, Map.of("BEAM_ETL_JAR", JAR, "EMR_TAGS", "team=data")));
   }
 
@@ -114,6 +104,6 @@ class EmrLaunchHandlerMotoTest {
   }
 
   private static int clusterCount() {
-    return emr.listClustersPaginator(b -> {}).clusters().stream().mapToInt(c -> 1).sum();
+    return MotoClients.clusterCount(emr);
   }
 }
