@@ -26,14 +26,9 @@ public final class EmrLauncher {
     return EmrClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
   }
 
-  /** The validated plan, without creating anything. */
-  public LaunchPlan plan(LaunchRequest request) {
-    return LaunchPlan.of(request, env);
-  }
-
   /** Validates, then calls {@code RunJobFlow} once. */
   public LaunchResult launch(LaunchRequest request) {
-    LaunchPlan plan = plan(request);
+    LaunchPlan plan = LaunchPlan.of(request, env);
     RunJobFlowResponse response = emr.runJobFlow(plan.toRunJobFlowRequest());
     return new LaunchResult(response.jobFlowId(), plan);
   }

@@ -34,7 +34,7 @@ import org.apache.beam.sdk.options.Validation;
  * accepts options of any interface registered earlier in the same JVM (a warm Lambda), which the
  * cluster would reject.
  */
-public record PipelineArgs(PipelineCatalog.Entry entry, String runId, Map<String, String> args) {
+public record PipelineArgs(PipelineCatalog.Entry entry, String runId) {
 
   /** Set by the launcher itself: SparkRunner on EMR, and the master spark-submit gives. */
   private static final Map<String, String> RESERVED =
@@ -70,7 +70,7 @@ public record PipelineArgs(PipelineCatalog.Entry entry, String runId, Map<String
     }
     EtlOptions options = PipelineOptionsFactory.fromArgs(cli(pipelineArgs).toArray(String[]::new)).as(entry.optionsClass());
     options.setAppName(entry.name());
-    return new PipelineArgs(entry, options.getRunId(), args);
+    return new PipelineArgs(entry, options.getRunId());
   }
 
   /** {@code --name=value} for each arg, in request order. */
