@@ -36,6 +36,11 @@ final class Scripts {
   }
 
   static Result run(Map<String, String> env, String... command) {
+    return runWithInput(env, "", command);
+  }
+
+  /** Runs a command with {@code input} on its standard input. */
+  static Result runWithInput(Map<String, String> env, String input, String... command) {
     List<String> cmd = new ArrayList<>(List.of(command));
     if (cmd.get(0).startsWith("scripts/")) {
       cmd.set(0, ROOT.resolve(cmd.get(0)).toString());
@@ -47,6 +52,9 @@ final class Scripts {
       pb.environment().clear();
       pb.environment().putAll(env);
       Process p = pb.start();
+      try (var stdin = p.getOutputStream()) {
+        stdin.write(input.getBytes(StandardCharsets.UTF_8));
+      }
       if (!p.waitFor(5, TimeUnit.MINUTES)) {
         p.destroyForcibly();
         throw new AssertionError(cmd + " did not finish in 5 minutes");
