@@ -1,0 +1,42 @@
+package dev.beametl.launcher;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The Lambda: its event is a launch request (the EventBridge target's {@code Input}); it answers
+ * with the cluster id and run id, or fails with {@link LaunchRequestException} naming every
+ * problem, having created nothing. Cluster defaults come from the function's environment variables
+ * (see {@link ClusterSettings} and {@link LaunchPlan}).
+ */
+public final class EmrLaunchHandler implements RequestStreamHandler {
+  private final EmrLauncher launcher;
+
+  /** The Lambda runtime's constructor: one EMR client per container, reused across invocations. */
+  public EmrLaunchHandler() {
+    this(new EmrLauncher(EmrLauncher.defaultClient(), System.getenv()));
+  }
+
+  public EmrLaunchHandler(EmrLauncher launcher) {
+    this.launcher = launcher;
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    String event = new String(input.readAllBytes(), StandardCharsets.UTF_8);
+    EmrLauncher.LaunchResult result;
+    try {
+      result = launcher.launch(LaunchRequest.parse(event));
+    } catch (LaunchRequestException e) {
+      context.getLogger().log("rejected, no cluster created: " + e.getMessage() + "\nevent: " + event + "\n");
+      throw e;
+    }
+    String json = LaunchJson.result(result);
+    context.getLogger().log("launched " + result.clusterId() + " for run " + result.plan().runId() + ": " + json + "\n");
+    output.write(json.getBytes(StandardCharsets.UTF_8));
+  }
+}
