@@ -1,6 +1,7 @@
 package dev.beametl.launcher;
 
 import dev.beametl.options.EtlOptions;
+import dev.beametl.options.OptionsParser;
 import dev.beametl.options.PipelineCatalog;
 import java.beans.Introspector;
 import java.lang.annotation.Annotation;
@@ -68,7 +69,7 @@ public record PipelineArgs(PipelineCatalog.Entry entry, String runId) {
     if (!problems.isEmpty()) {
       throw new LaunchRequestException(problems.stream().map(p -> "pipeline '" + pipeline + "': " + p).toList());
     }
-    EtlOptions options = PipelineOptionsFactory.fromArgs(cli(pipelineArgs).toArray(String[]::new)).as(entry.optionsClass());
+    EtlOptions options = PipelineOptionsFactory.fromArgs(OptionsParser.normalizeEnums(entry.optionsClass(), cli(pipelineArgs).toArray(String[]::new))).as(entry.optionsClass());
     options.setAppName(entry.name());
     return new PipelineArgs(entry, options.getRunId());
   }
@@ -80,12 +81,12 @@ public record PipelineArgs(PipelineCatalog.Entry entry, String runId) {
 
   private static void checkValue(Class<? extends PipelineOptions> iface, Method getter, String name, String value, List<String> problems) {
     try {
-      PipelineOptionsFactory.fromArgs("--" + name + "=" + value).as(iface);
+      PipelineOptionsFactory.fromArgs(OptionsParser.normalizeEnums(iface, new String[] {"--" + name + "=" + value})).as(iface);
     } catch (IllegalArgumentException e) {
       Class<?> type = getter.getReturnType();
       String expected;
       if (type.isEnum()) {
-        expected = "is not one of " + Arrays.stream(type.getEnumConstants()).map(String::valueOf).collect(Collectors.joining(", "));
+        expected = "is not one of " + Arrays.stream(type.getEnumConstants()).map(c -> c.toString().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
       } else if (type.isPrimitive() || Number.class.isAssignableFrom(type) || type == Boolean.class) {
         expected = "is not a valid " + type.getSimpleName().toLowerCase(Locale.ROOT);
       } else {

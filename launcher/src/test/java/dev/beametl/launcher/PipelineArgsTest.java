@@ -69,7 +69,7 @@ class PipelineArgsTest {
             "s3PathStyleAccess", "maybe", "jdbcBatchSize", "1.5")),
         contains(
             "pipeline 'loan-filter': option --minLastFicoRangeLow: 'seven hundred' is not a valid int",
-            "pipeline 'loan-filter': option --afterLoad: 'burn' is not one of KEEP, ARCHIVE, DELETE",
+            "pipeline 'loan-filter': option --afterLoad: 'burn' is not one of keep, archive, delete",
             "pipeline 'loan-filter': option --s3PathStyleAccess: 'maybe' is not a valid boolean",
             "pipeline 'loan-filter': option --jdbcBatchSize: '1.5' is not a valid int"));
   }

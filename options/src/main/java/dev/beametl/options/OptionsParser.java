@@ -47,7 +47,8 @@ public final class OptionsParser {
     return message;
   }
 
-  static String[] normalizeEnums(Class<?> optionsClass, String[] args) {
+  /** The args with every enum value spelled as its constant, whatever case it was given in. */
+  public static String[] normalizeEnums(Class<?> optionsClass, String[] args) {
     String[] out = args.clone();
     for (int i = 0; i < out.length; i++) {
       String arg = out[i];
