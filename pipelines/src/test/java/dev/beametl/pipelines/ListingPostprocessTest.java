@@ -165,8 +165,9 @@ class ListingPostprocessTest {
     assertThat(RawListings.localFiles(raw), hasSize(3));
   }
 
-  @Test
-  void aCrashBetweenWriteAndDeleteIsRepairedByTheNextRun() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"DirectRunner", "SparkRunner"})
+  void aCrashBetweenWriteAndDeleteIsRepairedByTheNextRun(String runner) throws Exception {
     Path raw = tmp.resolve("raw");
     Path table = tmp.resolve("price");
     writePriceBatch1(raw);
@@ -174,7 +175,7 @@ class ListingPostprocessTest {
     PipelineRun.PipelineFailedException crash =
         assertThrows(
             PipelineRun.PipelineFailedException.class,
-            () -> ListingPostprocess.run(options(Kind.PRICE, raw, table, "--afterLoad=DELETE"), () -> {
+            () -> ListingPostprocess.run(options(Kind.PRICE, raw, table, "--runner=" + runner, "--afterLoad=DELETE"), () -> {
               throw new IllegalStateException("simulated crash before the clean-up");
             }));
     assertThat(crash.report().status(), is(RunReport.FAILED));
@@ -184,7 +185,7 @@ class ListingPostprocessTest {
     // Worse still: the crash also lost one of the renames that put files into place.
     Files.delete(table.resolve(RawListings.localFiles(table).stream().filter(f -> f.startsWith("partition_col=4/")).findFirst().orElseThrow()));
 
-    RunReport repair = ListingPostprocess.run(options(Kind.PRICE, raw, table, "--afterLoad=DELETE"));
+    RunReport repair = ListingPostprocess.run(options(Kind.PRICE, raw, table, "--runner=" + runner, "--afterLoad=DELETE"));
 
     assertThat(repair.status(), is(RunReport.SUCCEEDED));
     assertCounts(repair, 12, 1, 6, 5);

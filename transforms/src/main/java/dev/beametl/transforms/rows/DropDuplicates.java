@@ -3,11 +3,14 @@ package dev.beametl.transforms.rows;
 import dev.beametl.transforms.EtlMetrics;
 import java.nio.ByteBuffer;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.coders.BooleanCoder;
+import java.util.Set;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.SchemaCoder;
@@ -30,42 +33,59 @@ import org.joda.time.ReadableInstant;
 
 /**
  * Keeps one row per key: drops rows whose key repeats within the input ({@code duplicate_in_batch})
- * and, with {@link #against}, rows whose key is already in the target ({@code duplicate_in_table}).
- * Both count as {@code filtered}. Which of several equal-key rows survives is decided by
- * {@link #keepingFirstBy} (the smallest by those columns), so a re-run keeps the same row.
+ * and, with {@link #against}, rows whose key is already in the target ({@code duplicate_in_table};
+ * every row with such a key counts there). Both count as {@code filtered}. Which of several
+ * equal-key rows survives is decided by {@link #keepingFirstBy} (the smallest by those columns), so
+ * a re-run keeps the same row.
  *
  * <p>Keys compare by value: timestamps by instant, doubles numerically ({@code -0.0 = 0.0}), nulls
  * equal to nulls, as Spark's {@code dropDuplicates} does.
+ *
+ * <p>Rows are grouped into buckets of keys (a hash of the key), not one group per key: one group
+ * per key makes the DirectRunner pay a fixed cost per key, minutes for a few hundred thousand keys.
+ * A bucket's batch rows and existing keys are held in memory while it is processed, so there must
+ * be enough buckets for that to stay small ({@link #withBuckets}).
  */
 public final class DropDuplicates extends PTransform<PCollection<Row>, PCollection<Row>> {
   public static final String DUPLICATE_IN_BATCH = "duplicate_in_batch";
   public static final String DUPLICATE_IN_TABLE = "duplicate_in_table";
+  static final int DEFAULT_BUCKETS = 256;
 
   private final List<String> keyColumns;
   private final List<String> orderColumns;
   private final @Nullable PCollection<Row> existing;
+  private final int buckets;
 
-  private DropDuplicates(List<String> keyColumns, List<String> orderColumns, @Nullable PCollection<Row> existing) {
+  private DropDuplicates(List<String> keyColumns, List<String> orderColumns, @Nullable PCollection<Row> existing, int buckets) {
     if (keyColumns.isEmpty()) {
       throw new IllegalArgumentException("a key needs at least one column");
+    }
+    if (buckets < 1) {
+      throw new IllegalArgumentException("buckets must be >= 1, got " + buckets);
     }
     this.keyColumns = List.copyOf(keyColumns);
     this.orderColumns = List.copyOf(orderColumns);
     this.existing = existing;
+    this.buckets = buckets;
   }
 
   public static DropDuplicates on(List<String> keyColumns) {
-    return new DropDuplicates(keyColumns, List.of(), null);
+    return new DropDuplicates(keyColumns, List.of(), null, DEFAULT_BUCKETS);
   }
 
   /** Of several rows with one key, keep the smallest by these columns (nulls last); otherwise any one. */
   public DropDuplicates keepingFirstBy(String... columns) {
-    return new DropDuplicates(keyColumns, List.of(columns), existing);
+    return new DropDuplicates(keyColumns, List.of(columns), existing, buckets);
   }
 
   /** Rows already in the target (with at least the key columns, of the same types): their keys are never output. */
   public DropDuplicates against(PCollection<Row> existingRows) {
-    return new DropDuplicates(keyColumns, orderColumns, existingRows);
+    return new DropDuplicates(keyColumns, orderColumns, existingRows, buckets);
+  }
+
+  /** How many groups the keys are spread over (default 256); more for inputs or targets of hundreds of millions of rows. */
+  public DropDuplicates withBuckets(int count) {
+    return new DropDuplicates(keyColumns, orderColumns, existing, count);
   }
 
   @Override
@@ -77,66 +97,77 @@ public final class DropDuplicates extends PTransform<PCollection<Row>, PCollecti
   public PCollection<Row> expand(PCollection<Row> rows) {
     Schema schema = rows.getSchema();
     List<String> key = keyColumns;
+    int count = buckets;
     for (String column : key) {
       if (!schema.hasField(column)) {
         throw new IllegalArgumentException("key column " + column + " is not in " + schema.getFieldNames());
       }
     }
-    PCollection<KV<String, Row>> keyed =
-        rows.apply("KeyRows", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.rows())).via(r -> KV.of(keyOf(r, key), r)))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), SchemaCoder.of(schema)));
-    PCollection<KV<String, Boolean>> existingKeys =
+    PCollection<KV<Integer, Row>> bucketed =
+        rows.apply("BucketRows", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptors.rows())).via(r -> KV.of(bucketOf(keyOf(r, key), count), r)))
+            .setCoder(KvCoder.of(VarIntCoder.of(), SchemaCoder.of(schema)));
+    KvCoder<Integer, String> keyCoder = KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of());
+    PCollection<KV<Integer, String>> existingKeys =
         existing != null
             ? existing
-                .apply("KeyExisting", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.booleans())).via(r -> KV.of(keyOf(r, key), true)))
-                .setCoder(KvCoder.of(StringUtf8Coder.of(), BooleanCoder.of()))
-            : rows.getPipeline().apply("NoExisting", Create.empty(KvCoder.of(StringUtf8Coder.of(), BooleanCoder.of())));
+                .apply("BucketExistingKeys", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptors.strings())).via(r -> {
+                  String k = keyOf(r, key);
+                  return KV.of(bucketOf(k, count), k);
+                }))
+                .setCoder(keyCoder)
+            : rows.getPipeline().apply("NoExistingKeys", Create.empty(keyCoder));
     TupleTag<Row> batchTag = new TupleTag<>("batch");
-    TupleTag<Boolean> existingTag = new TupleTag<>("existing");
-    return KeyedPCollectionTuple.of(batchTag, keyed)
+    TupleTag<String> existingTag = new TupleTag<>("existing");
+    return KeyedPCollectionTuple.of(batchTag, bucketed)
         .and(existingTag, existingKeys)
-        .apply("GroupByKey", CoGroupByKey.create())
-        .apply("KeepFirst", ParDo.of(new KeepFirstFn(batchTag, existingTag, orderColumns)))
+        .apply("GroupBuckets", CoGroupByKey.create())
+        .apply("KeepFirst", ParDo.of(new KeepFirstFn(batchTag, existingTag, key, orderColumns)))
         .setRowSchema(schema);
   }
 
-  private static final class KeepFirstFn extends DoFn<KV<String, CoGbkResult>, Row> {
+  static int bucketOf(String key, int buckets) {
+    return Math.floorMod(key.hashCode(), buckets);
+  }
+
+  private static final class KeepFirstFn extends DoFn<KV<Integer, CoGbkResult>, Row> {
     private final Counter filtered = EtlMetrics.filtered();
     private final Counter inBatch = EtlMetrics.counter(DUPLICATE_IN_BATCH);
     private final Counter inTable = EtlMetrics.counter(DUPLICATE_IN_TABLE);
     private final TupleTag<Row> batchTag;
-    private final TupleTag<Boolean> existingTag;
+    private final TupleTag<String> existingTag;
+    private final List<String> keyColumns;
     private final List<String> orderColumns;
 
-    KeepFirstFn(TupleTag<Row> batchTag, TupleTag<Boolean> existingTag, List<String> orderColumns) {
+    KeepFirstFn(TupleTag<Row> batchTag, TupleTag<String> existingTag, List<String> keyColumns, List<String> orderColumns) {
       this.batchTag = batchTag;
       this.existingTag = existingTag;
+      this.keyColumns = keyColumns;
       this.orderColumns = orderColumns;
     }
 
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> group, OutputReceiver<Row> out) {
-      CoGbkResult result = group.getValue();
-      boolean alreadyThere = result.getAll(existingTag).iterator().hasNext();
-      Row first = null;
-      long rows = 0;
+    public void process(@Element KV<Integer, CoGbkResult> bucket, OutputReceiver<Row> out) {
+      CoGbkResult result = bucket.getValue();
+      Set<String> existingKeys = new HashSet<>();
+      result.getAll(existingTag).forEach(existingKeys::add);
+      Map<String, Row> firsts = new HashMap<>();
       for (Row row : result.getAll(batchTag)) {
-        rows++;
+        String key = keyOf(row, keyColumns);
+        if (existingKeys.contains(key)) {
+          inTable.inc();
+          filtered.inc();
+          continue;
+        }
+        Row first = firsts.get(key);
+        if (first != null) {
+          inBatch.inc();
+          filtered.inc();
+        }
         if (first == null || compare(row, first) < 0) {
-          first = row;
+          firsts.put(key, row);
         }
       }
-      if (first == null) {
-        return;
-      }
-      if (alreadyThere) {
-        inTable.inc(rows);
-        filtered.inc(rows);
-        return;
-      }
-      inBatch.inc(rows - 1);
-      filtered.inc(rows - 1);
-      out.output(first);
+      firsts.values().forEach(out::output);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -22,6 +22,8 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DropDuplicatesTest {
   static final Schema SCHEMA =
@@ -33,8 +35,9 @@ class DropDuplicatesTest {
     return Row.withSchema(SCHEMA).addValues(id, pulled == null ? null : Instant.parse(pulled), price, source).build();
   }
 
-  @Test
-  void keepsTheFirstRowOfEachNewKey() {
+  @ParameterizedTest
+  @ValueSource(ints = {1, 256})
+  void keepsTheFirstRowOfEachNewKey(int buckets) {
     OUTPUT.clear();
     Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
     PCollection<Row> existing =
@@ -49,7 +52,7 @@ class DropDuplicatesTest {
                     row(3L, null, 31.0, "d"), // null keys are equal
                     row(4L, "2022-05-01T00:00:00Z", 40.0, "a"))
                 .withRowSchema(SCHEMA))
-        .apply(DropDuplicates.on(List.of("id", "pulled")).keepingFirstBy("source").against(existing))
+        .apply(DropDuplicates.on(List.of("id", "pulled")).keepingFirstBy("source").against(existing).withBuckets(buckets))
         .apply(ParDo.of(new Collect()));
 
     PipelineResult result = p.run();
