@@ -39,7 +39,7 @@ public interface ListingPostprocessOptions extends EtlOptions, SourceLifecycleOp
   void setInput(String value);
 
   @Description("Root of the table (local dir or s3://bucket/prefix). New rows are appended as "
-      + "<output>/<partitionColumn>=<n>/part-<runId>-*.parquet; rows already there are never written again.")
+      + "<output>/<partitionColumn>=<n>/part-<runId>-<random>-*.parquet; rows already there are never written again.")
   @Validation.Required
   String getOutput();
 

@@ -12,7 +12,9 @@ import dev.beametl.transforms.rejects.WithRejects;
 import dev.beametl.transforms.rejects.WriteRejects;
 import dev.beametl.transforms.report.RunReport;
 import dev.beametl.transforms.rows.DropDuplicates;
+import java.security.SecureRandom;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.Field;
@@ -34,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * de-duplicated on the kind's key within the batch and against the keys already in the table.
  *
  * <p>Commit protocol (docs/listing-postprocess.md): the table is its own ledger. A run lists the
- * batch folders, writes only rows whose key is not in the table yet (each file under a run-unique
- * name, renamed into place once complete), and archives or deletes the raw files it listed only
- * after the write succeeded. A run that died at any point is repaired by running again: what it
+ * batch folders, writes only rows whose key is not in the table yet (each file under a name unique
+ * to the attempt, renamed into place once complete), and archives or deletes the raw files it
+ * listed only after the write succeeded. A run that died at any point is repaired by running again: what it
  * already wrote is found in the table and filtered as {@code duplicate_in_table}.
  */
 public final class ListingPostprocess {
@@ -46,6 +48,7 @@ public final class ListingPostprocess {
   public static final String TIMESTAMP_FORMAT = "uuuuMMdd'T'HHmmss";
   public static final String DATE_FORMAT = "uuuu-MM-dd";
   public static final String ID = "id";
+  private static final Pattern FILE_NAME_SAFE = Pattern.compile("[A-Za-z0-9._-]+");
 
   /** One kind's table: its columns (in order, typed) and the columns that identify a row. */
   public record Table(Schema schema, List<String> key) {
@@ -157,8 +160,10 @@ public final class ListingPostprocess {
 
     Pipeline pipeline = Pipeline.create(options);
     Outputs outputs = build(pipeline, options, inputs, tableFiles);
+    // A scheduler may retry with the same run id: a fresh suffix keeps one attempt from replacing another's files.
+    String fileTag = options.getRunId() + "-" + String.format("%06x", new SecureRandom().nextInt(1 << 24));
     outputs.rows()
-        .apply("AppendToTable", table.append(options.getRunId()).withFilesPerPartition(options.getFilesPerPartition()));
+        .apply("AppendToTable", table.append(fileTag).withFilesPerPartition(options.getFilesPerPartition()));
     outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
     return run.execute(
         pipeline,
@@ -205,6 +210,9 @@ public final class ListingPostprocess {
     }
     if (table(options.getKind()).schema().hasField(options.getPartitionColumn())) {
       throw new IllegalArgumentException("--partitionColumn=" + options.getPartitionColumn() + " is already a column of the " + options.getKind().name().toLowerCase() + " table");
+    }
+    if (!FILE_NAME_SAFE.matcher(options.getRunId()).matches()) {
+      throw new IllegalArgumentException("--runId goes into file names: letters, digits, '.', '_' and '-' only, got " + options.getRunId());
     }
     if (trimSlash(options.getInput()).equals(trimSlash(options.getOutput()))) {
       throw new IllegalArgumentException("--input and --output must differ");

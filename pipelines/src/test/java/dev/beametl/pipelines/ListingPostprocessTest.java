@@ -124,10 +124,10 @@ class ListingPostprocessTest {
     assertThat(
         RawListings.localFiles(table),
         contains(
-            "partition_col=1/part-first-run-00000-of-00001.parquet",
-            "partition_col=12/part-first-run-00000-of-00001.parquet",
-            "partition_col=18/part-first-run-00000-of-00001.parquet",
-            "partition_col=4/part-first-run-00000-of-00001.parquet"));
+            matchesPattern("partition_col=1/part-first-run-[0-9a-f]{6}-00000-of-00001\\.parquet"),
+            matchesPattern("partition_col=12/part-first-run-[0-9a-f]{6}-00000-of-00001\\.parquet"),
+            matchesPattern("partition_col=18/part-first-run-[0-9a-f]{6}-00000-of-00001\\.parquet"),
+            matchesPattern("partition_col=4/part-first-run-[0-9a-f]{6}-00000-of-00001\\.parquet")));
     assertThat("the raw files and their folders are gone", RawListings.localFiles(raw), empty());
     assertThat(Files.exists(raw.resolve(BATCH_1)), is(false));
   }
@@ -175,7 +175,7 @@ class ListingPostprocessTest {
     PipelineRun.PipelineFailedException crash =
         assertThrows(
             PipelineRun.PipelineFailedException.class,
-            () -> ListingPostprocess.run(options(Kind.PRICE, raw, table, "--runner=" + runner, "--afterLoad=DELETE"), () -> {
+            () -> ListingPostprocess.run(options(Kind.PRICE, raw, table, "--runner=" + runner, "--afterLoad=DELETE", "--runId=nightly"), () -> {
               throw new IllegalStateException("simulated crash before the clean-up");
             }));
     assertThat(crash.report().status(), is(RunReport.FAILED));
@@ -185,7 +185,8 @@ class ListingPostprocessTest {
     // Worse still: the crash also lost one of the renames that put files into place.
     Files.delete(table.resolve(RawListings.localFiles(table).stream().filter(f -> f.startsWith("partition_col=4/")).findFirst().orElseThrow()));
 
-    RunReport repair = ListingPostprocess.run(options(Kind.PRICE, raw, table, "--runner=" + runner, "--afterLoad=DELETE"));
+    // Retried by a scheduler under the same run id.
+    RunReport repair = ListingPostprocess.run(options(Kind.PRICE, raw, table, "--runner=" + runner, "--afterLoad=DELETE", "--runId=nightly"));
 
     assertThat(repair.status(), is(RunReport.SUCCEEDED));
     assertCounts(repair, 12, 1, 6, 5);
