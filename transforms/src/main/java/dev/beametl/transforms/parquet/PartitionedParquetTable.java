@@ -26,6 +26,7 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * A Parquet table partitioned the Hive/Spark way: {@code <root>/<column>=<value>/<files>}, the
@@ -94,7 +95,7 @@ public final class PartitionedParquetTable {
   }
 
   /** The value of the partition column, given the path of one of the table's files; null if it has none. */
-  public String partitionOf(String file) {
+  public @Nullable String partitionOf(String file) {
     String marker = "/" + partitionColumn + "=";
     int start = file.lastIndexOf(marker);
     if (start < 0) {

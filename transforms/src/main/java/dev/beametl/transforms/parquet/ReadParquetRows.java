@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads Parquet files into typed rows ({@link RecordToRow}), one file per element, each file with
  * its own schema and only the columns the rows need. Every record counts as read; a record that
- * does not fit is rejected naming the column; a file that cannot be read (not Parquet, truncated)
- * is one reject (record 0, counted as one record read), and the other files go on.
+ * does not fit is rejected naming the column; a file whose content is not valid Parquet is one
+ * reject (record 0, counted as one record read), and the other files go on. An I/O error (a
+ * network or storage failure, which may be transient) fails the bundle instead, naming the file:
+ * the runner retries it, or the run fails with its input untouched.
  *
  * <p>{@link #strict()} is for data that must be readable, such as an existing table the run
  * compares against: any problem fails the run, naming the file, instead of being rejected.
@@ -107,7 +109,9 @@ public final class ReadParquetRows extends PTransform<PCollection<FileIO.Readabl
       ParquetFiles.Reader reader;
       try {
         reader = ParquetFiles.open(file.getMetadata(), Set.copyOf(converter.schema().getFieldNames()));
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException e) {
+        throw new IOException("cannot read " + source + ": " + e.getMessage(), e);
+      } catch (RuntimeException e) {
         unreadable(source, 0, e, out);
         return;
       }
@@ -117,7 +121,9 @@ public final class ReadParquetRows extends PTransform<PCollection<FileIO.Readabl
           GenericRecord record;
           try {
             record = reader.next();
-          } catch (IOException | RuntimeException e) {
+          } catch (IOException e) {
+            throw new IOException("cannot read " + source + " after " + records + " records: " + e.getMessage(), e);
+          } catch (RuntimeException e) {
             unreadable(source, records, e, out);
             return;
           }
@@ -160,7 +166,7 @@ public final class ReadParquetRows extends PTransform<PCollection<FileIO.Readabl
     }
 
     /** The file failed after {@code records} good records: one reject for the rest of it. */
-    private void unreadable(String source, long records, Exception e, MultiOutputReceiver out) {
+    private void unreadable(String source, long records, RuntimeException e, MultiOutputReceiver out) {
       if (strict) {
         throw new IllegalStateException("cannot read " + source + ": " + e, e);
       }
