@@ -17,7 +17,11 @@ public final class PipelineCatalog {
           new Entry(
               "loan-filter",
               "Loans CSV -> validate, cast, round, filter -> PostgreSQL table (idempotent).",
-              LoanFilterOptions.class));
+              LoanFilterOptions.class),
+          new Entry(
+              "listing-postprocess",
+              "Scraper Parquet (price|occupancy|reviews) -> typed, deduplicated, partitioned Parquet table (safe to re-run).",
+              ListingPostprocessOptions.class));
 
   private PipelineCatalog() {}
 

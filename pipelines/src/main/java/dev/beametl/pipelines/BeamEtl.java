@@ -1,6 +1,7 @@
 package dev.beametl.pipelines;
 
 import dev.beametl.options.EtlOptions;
+import dev.beametl.options.ListingPostprocessOptions;
 import dev.beametl.options.LoanFilterOptions;
 import dev.beametl.options.OptionsParser;
 import dev.beametl.options.PipelineCatalog;
@@ -78,6 +79,8 @@ public final class BeamEtl {
     switch (pipeline) {
       case LoanFilter.NAME:
         return LoanFilter.run(options.as(LoanFilterOptions.class));
+      case ListingPostprocess.NAME:
+        return ListingPostprocess.run(options.as(ListingPostprocessOptions.class));
       default:
         throw new IllegalStateException("pipeline " + pipeline + " is in the catalog but has no runner");
     }

@@ -60,15 +60,17 @@ public final class PipelineRun {
   public RunReport execute(Pipeline pipeline, AfterSuccess afterSuccess) {
     options.as(DirectOptions.class).setBlockOnRun(false);
     PipelineResult result = null;
+    boolean counted = false;
     try {
       LOG.info("{} run {} started on {}", options.getAppName(), options.getRunId(), options.getRunner().getSimpleName());
       result = pipeline.run();
       waitWithProgress(result);
       report.counters(result);
+      counted = true;
       afterSuccess.run(report);
       report.succeeded(Instant.now());
     } catch (Exception e) {
-      if (result != null) {
+      if (result != null && !counted) {
         tryCounters(result);
       }
       report.failed(Instant.now(), rootCause(e));

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -61,13 +62,13 @@ public final class InputFiles {
     return files.stream().distinct().sorted().toList();
   }
 
-  /** Reads the given files (as listed by {@link #resolve}), spread over the workers. */
+  /** Reads the given files (as listed by {@link #resolve}; an empty list reads nothing), spread over the workers. */
   public static PTransform<PBegin, PCollection<FileIO.ReadableFile>> read(List<String> files) {
     return new PTransform<>() {
       @Override
       public PCollection<FileIO.ReadableFile> expand(PBegin begin) {
         return begin
-            .apply("ListFiles", Create.of(files))
+            .apply("ListFiles", Create.of(files).withCoder(StringUtf8Coder.of()))
             .apply("Spread", Reshuffle.viaRandomKey())
             .apply("Match", FileIO.matchAll())
             .apply("Open", FileIO.readMatches());
