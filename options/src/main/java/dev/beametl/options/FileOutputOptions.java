@@ -1,5 +1,7 @@
 package dev.beametl.options;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import java.util.Locale;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -12,7 +14,13 @@ public interface FileOutputOptions extends PipelineOptions {
   enum OutputFormat {
     PARQUET,
     CSV,
-    JSONL
+    JSONL;
+
+    /** Accepts any case, so {@code --outputFormat=parquet} works as the help text shows it. */
+    @JsonCreator
+    public static OutputFormat parse(String name) {
+      return valueOf(name.trim().toUpperCase(Locale.ROOT));
+    }
   }
 
   @Description("Output directory, local or s3://. Files are named part-NNNNN-of-NNNNN.<format>.")

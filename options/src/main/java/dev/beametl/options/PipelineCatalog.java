@@ -17,7 +17,11 @@ public final class PipelineCatalog {
           new Entry(
               "loan-filter",
               "Loans CSV -> validate, cast, round, filter -> PostgreSQL table (idempotent).",
-              LoanFilterOptions.class));
+              LoanFilterOptions.class),
+          new Entry(
+              "ride-weather",
+              "Ride telemetry JSON -> nearest weather station (exact, indexed) -> Parquet/CSV/JSON lines.",
+              RideWeatherOptions.class));
 
   private PipelineCatalog() {}
 

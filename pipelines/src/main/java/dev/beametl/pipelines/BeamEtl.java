@@ -3,6 +3,7 @@ package dev.beametl.pipelines;
 import dev.beametl.options.EtlOptions;
 import dev.beametl.options.LoanFilterOptions;
 import dev.beametl.options.PipelineCatalog;
+import dev.beametl.options.RideWeatherOptions;
 import dev.beametl.transforms.report.RunReport;
 import dev.beametl.transforms.s3.PathStyleS3ClientBuilderFactory;
 import java.io.PrintStream;
@@ -78,6 +79,8 @@ public final class BeamEtl {
     switch (pipeline) {
       case LoanFilter.NAME:
         return LoanFilter.run(options.as(LoanFilterOptions.class));
+      case RideWeather.NAME:
+        return RideWeather.run(options.as(RideWeatherOptions.class));
       default:
         throw new IllegalStateException("pipeline " + pipeline + " is in the catalog but has no runner");
     }

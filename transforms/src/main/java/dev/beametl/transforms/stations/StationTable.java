@@ -140,6 +140,22 @@ public final class StationTable implements Serializable {
     return fingerprint;
   }
 
+  /** Equal when they hold the same stations in the same order (the source path does not matter). */
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof StationTable other && fingerprint.equals(other.fingerprint);
+  }
+
+  @Override
+  public int hashCode() {
+    return fingerprint.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return ids.length + " stations from " + source;
+  }
+
   private static int column(List<String> header, String name, String source) {
     for (int i = 0; i < header.size(); i++) {
       if (header.get(i).equalsIgnoreCase(name)) {
