@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beametl.options.FileOutputOptions.OutputFormat;
 import dev.beametl.transforms.report.RunReport;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -132,6 +134,16 @@ class RideWeatherBadInputTest {
     assertThat(e.report().status(), is(RunReport.FAILED));
     assertThat(e.getMessage(), containsString("stations.csv line 3: longitude 'east' is not a number"));
     assertThat(Files.exists(tmp.resolve("report.json")), is(true));
+  }
+
+  @Test
+  void theCliKnowsThePipelineAndItsOptions() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int status = BeamEtl.execute(new String[] {"ride-weather", "--help"}, new PrintStream(out, true), System.err);
+    assertThat(status, is(0));
+    assertThat(out.toString(), containsString("--stations=<String>  (required)"));
+    assertThat(out.toString(), containsString("--outputFormat=<parquet|csv|jsonl>"));
+    assertThat(out.toString(), containsString("--magicPerDistance=<double>"));
   }
 
   @Test

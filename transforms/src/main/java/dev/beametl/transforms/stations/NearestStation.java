@@ -71,8 +71,16 @@ public final class NearestStation {
     return table;
   }
 
-  /** The nearest station to a valid point (latitude in [-90, 90], longitude in [-180, 180]). */
+  /**
+   * The nearest station to a point.
+   *
+   * @throws IllegalArgumentException when the latitude is not in [-90, 90] or the longitude not in [-180, 180]
+   */
   public Match nearest(double latitude, double longitude) {
+    String problem = StationTable.coordinateProblem(latitude, longitude);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
     double phi = latitude * Haversine.P;
     double lambda = longitude * Haversine.P;
     Query q = new Query(Math.cos(phi) * Math.cos(lambda), Math.cos(phi) * Math.sin(lambda), Math.sin(phi));

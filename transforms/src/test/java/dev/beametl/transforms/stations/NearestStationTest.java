@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,13 @@ class NearestStationTest {
     assertThat(index.nearest(-90, 0).station(), is(3));
   }
 
+  @Test
+  void aPointOffTheGlobeIsAnError() {
+    NearestStation index = NearestStation.build(table(new double[][] {{0, 0}}));
+    assertThrows(IllegalArgumentException.class, () -> index.nearest(Double.NaN, 0));
+    assertThrows(IllegalArgumentException.class, () -> index.nearest(0, 180.5));
+  }
+
   /** The property the issue asks for: on any stations and rides, the index answers as the full scan. */
   @ParameterizedTest(name = "{0} stations, seed {1}")
   @CsvSource({"1,1", "2,2", "8,3", "9,4", "50,5", "1000,6", "5000,7", "20000,8"})
@@ -49,7 +57,7 @@ class NearestStationTest {
     Random random = new Random(seed);
     StationTable table = randomStations(stations, random);
     NearestStation index = NearestStation.build(table);
-    int rides = Math.min(4000, Math.max(200, 4_000_000 / stations));
+    int rides = Math.min(4000, Math.max(100, 2_000_000 / stations));
     for (int r = 0; r < rides; r++) {
       double[] p = randomRide(table, random);
       NearestStation.Match expected = NearestStation.fullScan(table, p[0], p[1]);
