@@ -21,7 +21,11 @@ public final class PipelineCatalog {
           new Entry(
               "listing-postprocess",
               "Scraper Parquet (price|occupancy|reviews) -> typed, deduplicated, partitioned Parquet table (safe to re-run).",
-              ListingPostprocessOptions.class));
+              ListingPostprocessOptions.class),
+          new Entry(
+              "ride-weather",
+              "Ride telemetry JSON -> nearest weather station (exact, indexed) -> Parquet/CSV/JSON lines.",
+              RideWeatherOptions.class));
 
   private PipelineCatalog() {}
 

@@ -5,6 +5,7 @@ import dev.beametl.options.ListingPostprocessOptions;
 import dev.beametl.options.LoanFilterOptions;
 import dev.beametl.options.OptionsParser;
 import dev.beametl.options.PipelineCatalog;
+import dev.beametl.options.RideWeatherOptions;
 import dev.beametl.transforms.report.RunReport;
 import dev.beametl.transforms.s3.PathStyleS3ClientBuilderFactory;
 import java.io.PrintStream;
@@ -81,6 +82,8 @@ public final class BeamEtl {
         return LoanFilter.run(options.as(LoanFilterOptions.class));
       case ListingPostprocess.NAME:
         return ListingPostprocess.run(options.as(ListingPostprocessOptions.class));
+      case RideWeather.NAME:
+        return RideWeather.run(options.as(RideWeatherOptions.class));
       default:
         throw new IllegalStateException("pipeline " + pipeline + " is in the catalog but has no runner");
     }

@@ -1,0 +1,84 @@
+package dev.beametl.transforms.rides;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beametl.options.FileOutputOptions.OutputFormat;
+import dev.beametl.transforms.files.WriteRows;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.io.WriteFilesResult;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * Writes enriched rides under a directory. Parquet and CSV get the columns of
+ * {@link RideSchemas#ENRICHED}, the input's extra fields as one JSON-text column {@code extra}
+ * (a columnar file needs its columns before the data is read). JSON lines have no such limit:
+ * there the extra fields are keys of the ride again, after the known columns, as in the input.
+ */
+public final class WriteRides extends PTransform<PCollection<Row>, WriteFilesResult<Void>> {
+  private final String directory;
+  private final OutputFormat format;
+  private final int shards;
+
+  private WriteRides(String directory, OutputFormat format, int shards) {
+    this.directory = directory;
+    this.format = format;
+    this.shards = shards;
+  }
+
+  public static WriteRides to(String directory, OutputFormat format) {
+    return new WriteRides(directory, format, 0);
+  }
+
+  /** A fixed number of files; 0 (the default) lets the runner choose. */
+  public WriteRides withNumShards(int shards) {
+    return new WriteRides(directory, format, shards);
+  }
+
+  @Override
+  public WriteFilesResult<Void> expand(PCollection<Row> rides) {
+    if (format != OutputFormat.JSONL) {
+      return rides.apply("Write" + format, WriteRows.to(directory, format).withNumShards(shards));
+    }
+    return rides
+        .apply("ToJsonLine", MapElements.into(TypeDescriptors.strings()).via(WriteRides::toJsonLine))
+        .apply(
+            "WriteJSONL",
+            FileIO.<String>write().via(TextIO.sink()).to(directory).withPrefix("part").withSuffix(".jsonl").withNumShards(shards));
+  }
+
+  /** One ride as a JSON object: every column but {@code extra} (nulls included), then the extra fields. */
+  static String toJsonLine(Row ride) {
+    ObjectNode line = RideParser.JSON.createObjectNode();
+    Schema schema = ride.getSchema();
+    for (int i = 0; i < schema.getFieldCount(); i++) {
+      String name = schema.getField(i).getName();
+      Object value = ride.getValue(i);
+      if (name.equals(RideSchemas.EXTRA)) {
+        continue;
+      } else if (value == null) {
+        line.putNull(name);
+      } else if (value instanceof Double d) {
+        line.put(name, d);
+      } else if (value instanceof Integer n) {
+        line.put(name, n);
+      } else {
+        line.put(name, value.toString());
+      }
+    }
+    String extra = ride.getString(RideSchemas.EXTRA);
+    try {
+      if (extra != null) {
+        line.setAll((ObjectNode) RideParser.JSON.readTree(extra));
+      }
+      return RideParser.JSON.writeValueAsString(line);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("extra is not a JSON object: " + extra, e);
+    }
+  }
+}
