@@ -1,5 +1,6 @@
 package dev.beametl.options;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -12,7 +13,18 @@ public interface FileOutputOptions extends PipelineOptions {
   enum OutputFormat {
     PARQUET,
     CSV,
-    JSONL
+    JSONL;
+
+    /** Any case on the command line ({@code --outputFormat=csv}); Beam's own parsing wants the exact constant. */
+    @JsonCreator
+    public static OutputFormat parse(String name) {
+      for (OutputFormat f : values()) {
+        if (f.name().equalsIgnoreCase(name.trim())) {
+          return f;
+        }
+      }
+      throw new IllegalArgumentException("unknown output format '" + name + "': parquet, csv or jsonl");
+    }
   }
 
   @Description("Output directory, local or s3://. Files are named part-NNNNN-of-NNNNN.<format>.")

@@ -17,7 +17,11 @@ public final class PipelineCatalog {
           new Entry(
               "loan-filter",
               "Loans CSV -> validate, cast, round, filter -> PostgreSQL table (idempotent).",
-              LoanFilterOptions.class));
+              LoanFilterOptions.class),
+          new Entry(
+              "dataset-summary",
+              "Any CSV -> group-by summary (min, max, sum, avg, count, count_distinct) -> one sorted Parquet/CSV file.",
+              DatasetSummaryOptions.class));
 
   private PipelineCatalog() {}
 

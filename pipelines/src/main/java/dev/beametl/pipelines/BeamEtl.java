@@ -1,5 +1,6 @@
 package dev.beametl.pipelines;
 
+import dev.beametl.options.DatasetSummaryOptions;
 import dev.beametl.options.EtlOptions;
 import dev.beametl.options.LoanFilterOptions;
 import dev.beametl.options.PipelineCatalog;
@@ -78,6 +79,8 @@ public final class BeamEtl {
     switch (pipeline) {
       case LoanFilter.NAME:
         return LoanFilter.run(options.as(LoanFilterOptions.class));
+      case DatasetSummary.NAME:
+        return DatasetSummary.run(options.as(DatasetSummaryOptions.class));
       default:
         throw new IllegalStateException("pipeline " + pipeline + " is in the catalog but has no runner");
     }

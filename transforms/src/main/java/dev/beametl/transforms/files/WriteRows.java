@@ -34,6 +34,7 @@ import org.apache.beam.sdk.values.Row;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.ReadableInstant;
 
 /**
@@ -51,9 +52,10 @@ public final class WriteRows extends PTransform<PCollection<Row>, WriteFilesResu
   private final String directory;
   private final OutputFormat format;
   private final int shards;
-  private final List<String> sortFields;
+  /** Null: written as FileIO shards; otherwise one file, sorted by these fields. */
+  private final @Nullable List<String> sortFields;
 
-  private WriteRows(String directory, OutputFormat format, int shards, List<String> sortFields) {
+  private WriteRows(String directory, OutputFormat format, int shards, @Nullable List<String> sortFields) {
     this.directory = directory;
     this.format = format;
     this.shards = shards;
@@ -61,25 +63,23 @@ public final class WriteRows extends PTransform<PCollection<Row>, WriteFilesResu
   }
 
   public static WriteRows to(String directory, OutputFormat format) {
-    return new WriteRows(directory, format, 0, List.of());
+    return new WriteRows(directory, format, 0, null);
   }
 
-  /** A fixed number of files; 0 (the default) lets the runner choose. */
+  /** A fixed number of files; 0 (the default) lets the runner choose. Undoes {@link #sortedBy}. */
   public WriteRows withNumShards(int shards) {
     if (shards < 0) {
       throw new IllegalArgumentException("shards must be >= 0, got " + shards);
     }
-    return new WriteRows(directory, format, shards, sortFields);
+    return new WriteRows(directory, format, shards, null);
   }
 
   /**
-   * One file whose rows are sorted by these fields (ascending, nulls first), written even when
-   * there are no rows. Every row is gathered on one worker: for small results such as summaries.
+   * One file whose rows are sorted by these fields (ascending, nulls first; no fields: in no
+   * particular order), written even when there are no rows. Every row is gathered on one worker:
+   * for small results such as summaries.
    */
   public WriteRows sortedBy(List<String> fields) {
-    if (fields.isEmpty()) {
-      throw new IllegalArgumentException("sortedBy needs at least one field");
-    }
     return new WriteRows(directory, format, 1, List.copyOf(fields));
   }
 
@@ -88,7 +88,7 @@ public final class WriteRows extends PTransform<PCollection<Row>, WriteFilesResu
     Schema schema = rows.getSchema();
     Encoding<?> encoding = encoding(schema);
     String suffix = "." + format.name().toLowerCase(Locale.ROOT);
-    if (sortFields.isEmpty()) {
+    if (sortFields == null) {
       return rows.apply("Write" + format, unsorted(encoding).to(directory).withPrefix("part").withSuffix(suffix).withNumShards(shards));
     }
     // Combine.globally yields its (empty) list even for empty input, so the file always exists;
