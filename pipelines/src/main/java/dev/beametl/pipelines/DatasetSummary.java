@@ -1,10 +1,9 @@
 package dev.beametl.pipelines;
 
 import dev.beametl.options.DatasetSummaryOptions;
-import dev.beametl.transforms.aggregate.Summarize;
+import dev.beametl.transforms.aggregate.SummarizeCsvFiles;
 import dev.beametl.transforms.aggregate.SummarySpec;
 import dev.beametl.transforms.csv.CsvColumnTypes;
-import dev.beametl.transforms.csv.ParseCsvFiles;
 import dev.beametl.transforms.files.InputFiles;
 import dev.beametl.transforms.files.WriteRows;
 import dev.beametl.transforms.rejects.Reject;
@@ -74,12 +73,9 @@ public final class DatasetSummary {
             .collect(Collectors.joining(", ")),
         sample.records());
 
-    WithRejects<Row> parsed =
-        pipeline
-            .apply("ReadFiles", InputFiles.read(inputs))
-            .apply("Parse", ParseCsvFiles.as(columns).allowingExtraColumns());
-    PCollection<Row> summary = parsed.getOutput().apply("Summarize", Summarize.of(spec));
-    return new Outputs(spec, summary, parsed.getRejects());
+    WithRejects<Row> summary =
+        pipeline.apply("ReadFiles", InputFiles.read(inputs)).apply("Summarize", SummarizeCsvFiles.of(spec, columns));
+    return new Outputs(spec, summary.getOutput(), summary.getRejects());
   }
 
   /** The --columnTypes name of a type. */

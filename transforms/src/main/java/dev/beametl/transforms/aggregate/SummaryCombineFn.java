@@ -129,26 +129,30 @@ final class SummaryCombineFn extends CombineFn<Row, SummaryCombineFn.Stats, Row>
   public Stats mergeAccumulators(Iterable<Stats> all) {
     Stats merged = createAccumulator();
     for (Stats s : all) {
-      merged.records += s.records;
-      for (int c = 0; c < field.length; c++) {
-        if (s.count[c] == 0) {
-          continue;
-        }
-        merged.count[c] += s.count[c];
-        merged.min[c] = least(merged.min[c], s.min[c]);
-        merged.max[c] = greatest(merged.max[c], s.max[c]);
-        if (type[c] == TypeName.INT64) {
-          merged.longSum[c] = addExact(merged.longSum[c], s.longSum[c], c);
-        } else if (type[c] == TypeName.DOUBLE) {
-          merged.addDouble(c, s.sum[c]);
-          merged.compensation[c] += s.compensation[c];
-        }
-        if (merged.values[c] != null) {
-          merged.values[c].addAll(s.values[c]);
-        }
-      }
+      mergeInto(merged, s);
     }
     return merged;
+  }
+
+  void mergeInto(Stats target, Stats s) {
+    target.records += s.records;
+    for (int c = 0; c < field.length; c++) {
+      if (s.count[c] == 0) {
+        continue;
+      }
+      target.count[c] += s.count[c];
+      target.min[c] = least(target.min[c], s.min[c]);
+      target.max[c] = greatest(target.max[c], s.max[c]);
+      if (type[c] == TypeName.INT64) {
+        target.longSum[c] = addExact(target.longSum[c], s.longSum[c], c);
+      } else if (type[c] == TypeName.DOUBLE) {
+        target.addDouble(c, s.sum[c]);
+        target.compensation[c] += s.compensation[c];
+      }
+      if (target.values[c] != null) {
+        target.values[c].addAll(s.values[c]);
+      }
+    }
   }
 
   @Override
@@ -210,12 +214,60 @@ final class SummaryCombineFn extends CombineFn<Row, SummaryCombineFn.Stats, Row>
 
   @Override
   public Coder<Stats> getAccumulatorCoder(CoderRegistry registry, Coder<Row> inputCoder) {
-    return new StatsCoder(type, distinct);
+    return statsCoder();
   }
 
   @Override
   public Coder<Row> getDefaultOutputCoder(CoderRegistry registry, Coder<Row> inputCoder) {
     return RowCoder.of(valueSchema);
+  }
+
+  Coder<Stats> statsCoder() {
+    return new StatsCoder(type, distinct);
+  }
+
+  /** The same measures over partial summaries: each input is a {@link Stats} computed elsewhere, merged in. */
+  CombineFn<Stats, Stats, Row> overPartials() {
+    return new OverPartials(this);
+  }
+
+  private static final class OverPartials extends CombineFn<Stats, Stats, Row> {
+    private final SummaryCombineFn fn;
+
+    OverPartials(SummaryCombineFn fn) {
+      this.fn = fn;
+    }
+
+    @Override
+    public Stats createAccumulator() {
+      return fn.createAccumulator();
+    }
+
+    @Override
+    public Stats addInput(Stats accumulator, Stats partial) {
+      fn.mergeInto(accumulator, partial);
+      return accumulator;
+    }
+
+    @Override
+    public Stats mergeAccumulators(Iterable<Stats> accumulators) {
+      return fn.mergeAccumulators(accumulators);
+    }
+
+    @Override
+    public Row extractOutput(Stats accumulator) {
+      return fn.extractOutput(accumulator);
+    }
+
+    @Override
+    public Coder<Stats> getAccumulatorCoder(CoderRegistry registry, Coder<Stats> inputCoder) {
+      return fn.statsCoder();
+    }
+
+    @Override
+    public Coder<Row> getDefaultOutputCoder(CoderRegistry registry, Coder<Stats> inputCoder) {
+      return RowCoder.of(fn.valueSchema);
+    }
   }
 
   /** Encodes {@link Stats} as a Row, so Beam's row encoding handles the nulls and the value types. */

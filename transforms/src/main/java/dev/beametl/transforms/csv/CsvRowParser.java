@@ -103,20 +103,20 @@ public final class CsvRowParser implements Serializable {
         out.reject(reject("malformed_csv", null, record.malformed(), source, record, ""));
         return;
       }
-      String original = record.originalText();
+      // The original text is rebuilt only for a reject: formatting every record costs more than parsing it.
       if (headerProblem != null) {
-        out.reject(reject("bad_header", null, headerProblem, source, record, original));
+        out.reject(reject("bad_header", null, headerProblem, source, record, record.originalText()));
         return;
       }
       if (record.badEncoding()) {
-        out.reject(reject("invalid_encoding", null, "bytes that are not valid UTF-8", source, record, original));
+        out.reject(reject("invalid_encoding", null, "bytes that are not valid UTF-8", source, record, record.originalText()));
         return;
       }
       List<String> values = record.values();
       if (values.size() != width) {
         String reason = values.size() < width ? "missing_field" : "extra_field";
         String detail = String.format("expected %d fields, found %d", width, values.size());
-        out.reject(reject(reason, null, detail, source, record, original));
+        out.reject(reject(reason, null, detail, source, record, record.originalText()));
         return;
       }
       Object[] fields = new Object[outputSchema.getFieldCount()];
@@ -127,7 +127,7 @@ public final class CsvRowParser implements Serializable {
           fields[i] = cast(field.getType(), text);
         } catch (IllegalArgumentException | DateTimeParseException e) {
           String detail = String.format("'%s' is not a valid %s", text, typeName(field.getType()));
-          out.reject(reject("unparsable_value", field.getName(), detail, source, record, original));
+          out.reject(reject("unparsable_value", field.getName(), detail, source, record, record.originalText()));
           return;
         }
       }

@@ -45,11 +45,6 @@ public final class ParseCsvFiles extends PTransform<PCollection<FileIO.ReadableF
     return new ParseCsvFiles(parser.withSourceColumns());
   }
 
-  /** Skips columns the schema does not name (see {@link CsvRowParser#allowingExtraColumns()}). */
-  public ParseCsvFiles allowingExtraColumns() {
-    return new ParseCsvFiles(parser.allowingExtraColumns());
-  }
-
   @Override
   public WithRejects<Row> expand(PCollection<FileIO.ReadableFile> files) {
     PCollectionTuple parsed =
