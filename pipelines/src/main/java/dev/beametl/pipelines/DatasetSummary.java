@@ -34,7 +34,7 @@ public final class DatasetSummary {
   public static final String NAME = "dataset-summary";
   private static final Logger LOG = LoggerFactory.getLogger(DatasetSummary.class);
 
-  /** What the pipeline produces before the sinks: the summary rows and everything rejected. */
+  /** What the pipeline produces before the sinks: the resolved spec (its keys order the output), the summary rows, the rejects. */
   public record Outputs(SummarySpec spec, PCollection<Row> summary, PCollection<Reject> rejects) {}
 
   private DatasetSummary() {}
