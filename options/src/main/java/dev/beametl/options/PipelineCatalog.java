@@ -25,7 +25,11 @@ public final class PipelineCatalog {
           new Entry(
               "ride-weather",
               "Ride telemetry JSON -> nearest weather station (exact, indexed) -> Parquet/CSV/JSON lines.",
-              RideWeatherOptions.class));
+              RideWeatherOptions.class),
+          new Entry(
+              "dataset-summary",
+              "Any CSV -> group-by summary (min, max, sum, avg, count, count_distinct) -> one sorted Parquet/CSV file.",
+              DatasetSummaryOptions.class));
 
   private PipelineCatalog() {}
 

@@ -1,5 +1,6 @@
 package dev.beametl.pipelines;
 
+import dev.beametl.options.DatasetSummaryOptions;
 import dev.beametl.options.EtlOptions;
 import dev.beametl.options.ListingPostprocessOptions;
 import dev.beametl.options.LoanFilterOptions;
@@ -84,6 +85,8 @@ public final class BeamEtl {
         return ListingPostprocess.run(options.as(ListingPostprocessOptions.class));
       case RideWeather.NAME:
         return RideWeather.run(options.as(RideWeatherOptions.class));
+      case DatasetSummary.NAME:
+        return DatasetSummary.run(options.as(DatasetSummaryOptions.class));
       default:
         throw new IllegalStateException("pipeline " + pipeline + " is in the catalog but has no runner");
     }

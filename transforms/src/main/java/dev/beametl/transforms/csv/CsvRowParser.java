@@ -44,11 +44,13 @@ public final class CsvRowParser implements Serializable {
   private final Schema outputSchema;
   private final boolean sourceColumns;
   private final String step;
+  private final boolean extraColumnsAllowed;
 
-  private CsvRowParser(Schema dataSchema, boolean sourceColumns, String step) {
+  private CsvRowParser(Schema dataSchema, boolean sourceColumns, String step, boolean extraColumnsAllowed) {
     this.dataSchema = dataSchema;
     this.sourceColumns = sourceColumns;
     this.step = step;
+    this.extraColumnsAllowed = extraColumnsAllowed;
     this.outputSchema =
         sourceColumns
             ? Schema.builder()
@@ -61,12 +63,17 @@ public final class CsvRowParser implements Serializable {
 
   /** A parser for {@code schema}; rejects are attributed to {@code step}. */
   public static CsvRowParser of(Schema schema, String step) {
-    return new CsvRowParser(schema, false, step);
+    return new CsvRowParser(schema, false, step, false);
   }
 
   /** Also adds {@code source_file} and {@code source_record} to every row: its lineage, and a natural key. */
   public CsvRowParser withSourceColumns() {
-    return new CsvRowParser(dataSchema, true, step);
+    return new CsvRowParser(dataSchema, true, step, extraColumnsAllowed);
+  }
+
+  /** Files may have columns the schema does not name; they are skipped (the field count is still checked). */
+  public CsvRowParser allowingExtraColumns() {
+    return new CsvRowParser(dataSchema, sourceColumns, step, true);
   }
 
   public Schema outputSchema() {
@@ -96,20 +103,20 @@ public final class CsvRowParser implements Serializable {
         out.reject(reject("malformed_csv", null, record.malformed(), source, record, ""));
         return;
       }
-      String original = record.originalText();
+      // The original text is rebuilt only for a reject: formatting every record costs more than parsing it.
       if (headerProblem != null) {
-        out.reject(reject("bad_header", null, headerProblem, source, record, original));
+        out.reject(reject("bad_header", null, headerProblem, source, record, record.originalText()));
         return;
       }
       if (record.badEncoding()) {
-        out.reject(reject("invalid_encoding", null, "bytes that are not valid UTF-8", source, record, original));
+        out.reject(reject("invalid_encoding", null, "bytes that are not valid UTF-8", source, record, record.originalText()));
         return;
       }
       List<String> values = record.values();
       if (values.size() != width) {
         String reason = values.size() < width ? "missing_field" : "extra_field";
         String detail = String.format("expected %d fields, found %d", width, values.size());
-        out.reject(reject(reason, null, detail, source, record, original));
+        out.reject(reject(reason, null, detail, source, record, record.originalText()));
         return;
       }
       Object[] fields = new Object[outputSchema.getFieldCount()];
@@ -120,7 +127,7 @@ public final class CsvRowParser implements Serializable {
           fields[i] = cast(field.getType(), text);
         } catch (IllegalArgumentException | DateTimeParseException e) {
           String detail = String.format("'%s' is not a valid %s", text, typeName(field.getType()));
-          out.reject(reject("unparsable_value", field.getName(), detail, source, record, original));
+          out.reject(reject("unparsable_value", field.getName(), detail, source, record, record.originalText()));
           return;
         }
       }
@@ -139,12 +146,16 @@ public final class CsvRowParser implements Serializable {
     void reject(Reject reject);
   }
 
-  /** Binds a file's header to the schema: every field needs a column, and no column may be unknown. */
+  /**
+   * Binds a file's header to the schema: every field needs exactly one column, and no column may be
+   * unknown unless {@link #allowingExtraColumns()}.
+   */
   public Binding bind(List<String> header) {
     Map<String, Integer> columns = new HashMap<>();
     List<String> duplicates = new ArrayList<>();
     for (int i = 0; i < header.size(); i++) {
-      if (columns.putIfAbsent(header.get(i).toLowerCase(Locale.ROOT), i) != null) {
+      String name = header.get(i).toLowerCase(Locale.ROOT);
+      if (columns.putIfAbsent(name, i) != null && (!extraColumnsAllowed || hasFieldIgnoringCase(name))) {
         duplicates.add(header.get(i));
       }
     }
@@ -157,7 +168,8 @@ public final class CsvRowParser implements Serializable {
         missing.add(dataSchema.getField(i).getName());
       }
     }
-    List<String> unknown = header.stream().filter(h -> columns.containsKey(h.toLowerCase(Locale.ROOT))).toList();
+    List<String> unknown =
+        extraColumnsAllowed ? List.of() : header.stream().filter(h -> columns.containsKey(h.toLowerCase(Locale.ROOT))).toList();
     List<String> problems = new ArrayList<>();
     if (header.isEmpty()) {
       problems.add("no header row");
@@ -172,6 +184,20 @@ public final class CsvRowParser implements Serializable {
       problems.add("duplicate columns " + duplicates);
     }
     return new Binding(columnOfField, header.size(), problems.isEmpty() ? null : String.join("; ", problems));
+  }
+
+  private boolean hasFieldIgnoringCase(String lowerCaseName) {
+    return dataSchema.getFieldNames().stream().anyMatch(f -> f.toLowerCase(Locale.ROOT).equals(lowerCaseName));
+  }
+
+  /** Whether {@code text} is a valid value of {@code type} as this parser reads it (blank text is a null, so it fits). */
+  public static boolean fits(FieldType type, String text) {
+    try {
+      cast(type, text);
+      return true;
+    } catch (IllegalArgumentException | DateTimeParseException e) {
+      return false;
+    }
   }
 
   private Reject reject(

@@ -1,0 +1,91 @@
+package dev.beametl.pipelines;
+
+import dev.beametl.options.DatasetSummaryOptions;
+import dev.beametl.transforms.aggregate.SummarizeCsvFiles;
+import dev.beametl.transforms.aggregate.SummarySpec;
+import dev.beametl.transforms.csv.CsvColumnTypes;
+import dev.beametl.transforms.files.InputFiles;
+import dev.beametl.transforms.files.WriteRows;
+import dev.beametl.transforms.rejects.Reject;
+import dev.beametl.transforms.rejects.WithRejects;
+import dev.beametl.transforms.rejects.WriteRejects;
+import dev.beametl.transforms.report.RunReport;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code dataset-summary}: any CSV -> one row per group with the requested measures -> one file
+ * sorted by the group keys (replaces a pandas Lambda).
+ *
+ * <p>Only the group and measure columns are parsed, with types declared by {@code --columnTypes} or
+ * inferred from a sample read before the run. A record with the wrong number of fields, or a value
+ * that does not parse for its column (e.g. text in a column under {@code avg}), is rejected whole.
+ * Counts: {@code read} = records read; {@code written} = records aggregated into the output;
+ * {@code rejected} = records refused; {@code groups} = output rows. Nothing is filtered.
+ */
+public final class DatasetSummary {
+  public static final String NAME = "dataset-summary";
+  private static final Logger LOG = LoggerFactory.getLogger(DatasetSummary.class);
+
+  /** What the pipeline produces before the sinks: the resolved spec (its keys order the output), the summary rows, the rejects. */
+  public record Outputs(SummarySpec spec, PCollection<Row> summary, PCollection<Reject> rejects) {}
+
+  private DatasetSummary() {}
+
+  public static void main(String[] args) {
+    BeamEtl.main(LoanFilter.prepend(NAME, args));
+  }
+
+  public static RunReport run(DatasetSummaryOptions options) {
+    PipelineRun run = PipelineRun.start(options);
+    List<String> inputs = InputFiles.resolve(options.getInput());
+    run.inputs(inputs).output(options.getOutput());
+
+    Pipeline pipeline = Pipeline.create(options);
+    Outputs outputs = build(pipeline, options, inputs);
+    outputs.summary().apply("Write", write(options, outputs.spec()));
+    outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
+    return run.execute(pipeline, report -> {});
+  }
+
+  /**
+   * The pipeline up to (not including) the sinks. Reads a sample of {@code inputs} first to settle
+   * the column types.
+   *
+   * @throws IllegalArgumentException when the options do not fit the input (unknown column, bad measure)
+   */
+  public static Outputs build(Pipeline pipeline, DatasetSummaryOptions options, List<String> inputs) {
+    CsvColumnTypes.Sample sample = CsvColumnTypes.sample(inputs, options.getTypeSampleSize());
+    SummarySpec spec = SummarySpec.parse(options.getGroupBy(), options.getMeasures()).matchedTo(sample.header(), sample.file());
+    Schema columns = spec.inputSchema(sample.columns(), SummarySpec.parseTypes(options.getColumnTypes()));
+    LOG.info(
+        "{}: column types {} (declared, or inferred from {} records)",
+        NAME,
+        columns.getFields().stream()
+            .map(f -> f.getName() + ":" + typeName(f.getType().getTypeName()))
+            .collect(Collectors.joining(", ")),
+        sample.records());
+
+    WithRejects<Row> summary =
+        pipeline.apply("ReadFiles", InputFiles.read(inputs)).apply("Summarize", SummarizeCsvFiles.of(spec, columns));
+    return new Outputs(spec, summary.getOutput(), summary.getRejects());
+  }
+
+  /** The --columnTypes name of a type. */
+  private static String typeName(Schema.TypeName type) {
+    return type == Schema.TypeName.INT64 ? "long" : type.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** One file sorted by the keys, unless more files are asked for (then each group is in one of them, unsorted). */
+  static WriteRows write(DatasetSummaryOptions options, SummarySpec spec) {
+    WriteRows write = WriteRows.to(options.getOutput(), options.getOutputFormat());
+    return options.getOutputShards() > 1 ? write.withNumShards(options.getOutputShards()) : write.sortedBy(spec.keys());
+  }
+}
