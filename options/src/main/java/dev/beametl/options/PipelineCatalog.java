@@ -17,7 +17,15 @@ public final class PipelineCatalog {
           new Entry(
               "loan-filter",
               "Loans CSV -> validate, cast, round, filter -> PostgreSQL table (idempotent).",
-              LoanFilterOptions.class));
+              LoanFilterOptions.class),
+          new Entry(
+              "taxi-staging",
+              "NYC green taxi CSV -> typed staging Parquet/CSV (bad values to rejects).",
+              TaxiStagingOptions.class),
+          new Entry(
+              "taxi-gold",
+              "Taxi staging -> totals per pickup location, trip and payment type -> files, then Redshift/PostgreSQL (replace).",
+              TaxiGoldOptions.class));
 
   private PipelineCatalog() {}
 

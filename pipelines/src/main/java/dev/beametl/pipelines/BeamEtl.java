@@ -3,11 +3,15 @@ package dev.beametl.pipelines;
 import dev.beametl.options.EtlOptions;
 import dev.beametl.options.LoanFilterOptions;
 import dev.beametl.options.PipelineCatalog;
+import dev.beametl.options.TaxiGoldOptions;
+import dev.beametl.options.TaxiStagingOptions;
 import dev.beametl.transforms.report.RunReport;
 import dev.beametl.transforms.s3.PathStyleS3ClientBuilderFactory;
 import java.io.PrintStream;
+import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
@@ -68,16 +72,41 @@ public final class BeamEtl {
 
   /** Parses and validates a pipeline's arguments (unknown or missing options are errors). */
   public static EtlOptions parse(PipelineCatalog.Entry entry, String[] args) {
-    EtlOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(entry.optionsClass());
+    EtlOptions options =
+        PipelineOptionsFactory.fromArgs(enumValuesUpperCase(entry.optionsClass(), args)).withValidation().as(entry.optionsClass());
     options.setAppName(entry.name());
     PathStyleS3ClientBuilderFactory.install(options);
     return options;
+  }
+
+  /** Enum options are documented lower-case ({@code --outputFormat=csv}); Beam matches them by exact name. */
+  static String[] enumValuesUpperCase(Class<?> optionsClass, String[] args) {
+    String[] out = args.clone();
+    for (int i = 0; i < out.length; i++) {
+      int eq = out[i].indexOf('=');
+      if (!out[i].startsWith("--") || eq < 0) {
+        continue;
+      }
+      String name = out[i].substring(2, eq);
+      String getter = "get" + Character.toUpperCase(name.charAt(0)) + name.substring(1);
+      for (Method m : optionsClass.getMethods()) {
+        if (m.getName().equals(getter) && m.getParameterCount() == 0 && m.getReturnType().isEnum()) {
+          out[i] = out[i].substring(0, eq + 1) + out[i].substring(eq + 1).toUpperCase(Locale.ROOT);
+          break;
+        }
+      }
+    }
+    return out;
   }
 
   static RunReport run(String pipeline, EtlOptions options) {
     switch (pipeline) {
       case LoanFilter.NAME:
         return LoanFilter.run(options.as(LoanFilterOptions.class));
+      case TaxiStaging.NAME:
+        return TaxiStaging.run(options.as(TaxiStagingOptions.class));
+      case TaxiGold.NAME:
+        return TaxiGold.run(options.as(TaxiGoldOptions.class));
       default:
         throw new IllegalStateException("pipeline " + pipeline + " is in the catalog but has no runner");
     }

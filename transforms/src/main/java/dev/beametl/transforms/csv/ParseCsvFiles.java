@@ -40,6 +40,11 @@ public final class ParseCsvFiles extends PTransform<PCollection<FileIO.ReadableF
     return new ParseCsvFiles(CsvRowParser.of(schema, "parse"));
   }
 
+  /** Drops these file columns instead of refusing the header (see {@link CsvRowParser#withIgnoredColumns}). */
+  public ParseCsvFiles withIgnoredColumns(String... columns) {
+    return new ParseCsvFiles(parser.withIgnoredColumns(columns));
+  }
+
   /** Adds {@code source_file} and {@code source_record} columns (see {@link CsvRowParser#withSourceColumns()}). */
   public ParseCsvFiles withSourceColumns() {
     return new ParseCsvFiles(parser.withSourceColumns());

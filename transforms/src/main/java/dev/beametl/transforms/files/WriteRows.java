@@ -1,6 +1,7 @@
 package dev.beametl.transforms.files;
 
 import dev.beametl.options.FileOutputOptions.OutputFormat;
+import dev.beametl.transforms.EtlMetrics;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -13,9 +14,12 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
+import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Contextful;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.ToJson;
 import org.apache.beam.sdk.values.PCollection;
@@ -37,15 +41,22 @@ public final class WriteRows extends PTransform<PCollection<Row>, WriteFilesResu
   private final String directory;
   private final OutputFormat format;
   private final int shards;
+  private final boolean countWritten;
 
-  private WriteRows(String directory, OutputFormat format, int shards) {
+  private WriteRows(String directory, OutputFormat format, int shards, boolean countWritten) {
     this.directory = directory;
     this.format = format;
     this.shards = shards;
+    this.countWritten = countWritten;
   }
 
   public static WriteRows to(String directory, OutputFormat format) {
-    return new WriteRows(directory, format, 0);
+    return new WriteRows(directory, format, 0, false);
+  }
+
+  /** Counts each row as {@code written} (for a pipeline whose output is these files). */
+  public WriteRows countingWritten() {
+    return new WriteRows(directory, format, shards, true);
   }
 
   /** A fixed number of files; 0 (the default) lets the runner choose. */
@@ -53,11 +64,14 @@ public final class WriteRows extends PTransform<PCollection<Row>, WriteFilesResu
     if (shards < 0) {
       throw new IllegalArgumentException("shards must be >= 0, got " + shards);
     }
-    return new WriteRows(directory, format, shards);
+    return new WriteRows(directory, format, shards, countWritten);
   }
 
   @Override
   public WriteFilesResult<Void> expand(PCollection<Row> rows) {
+    if (countWritten) {
+      rows = rows.apply("CountWritten", ParDo.of(new CountFn())).setRowSchema(rows.getSchema());
+    }
     Schema schema = rows.getSchema();
     String suffix = "." + format.name().toLowerCase(Locale.ROOT);
     FileIO.Write<Void, Row> write;
@@ -83,6 +97,16 @@ public final class WriteRows extends PTransform<PCollection<Row>, WriteFilesResu
         throw new IllegalArgumentException("unsupported output format " + format);
     }
     return rows.apply("Write" + format, write.to(directory).withPrefix("part").withSuffix(suffix).withNumShards(shards));
+  }
+
+  private static final class CountFn extends DoFn<Row, Row> {
+    private final Counter written = EtlMetrics.written();
+
+    @ProcessElement
+    public void process(@Element Row row, OutputReceiver<Row> out) {
+      written.inc();
+      out.output(row);
+    }
   }
 
   static String csvHeader(Schema schema) {

@@ -1,0 +1,319 @@
+package dev.beametl.transforms.aggregate;
+
+import dev.beametl.transforms.EtlMetrics;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.RowCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+
+/**
+ * {@code SELECT keys, COUNT(*), SUM(a), ... GROUP BY keys} over rows: a null key is a group of its
+ * own and sums skip nulls (a group with no value to sum gets null), as in SQL. Output columns are
+ * the keys, then the measures in the order they were declared.
+ *
+ * <p>Built as a combiner: each bundle folds its rows into one accumulator per key before anything
+ * is shuffled, and {@link Combine#perKey} merges those, so the shuffle carries a few accumulators
+ * per key instead of every row, on every runner. Sums are exact ({@link ExactSum}), so the result
+ * does not depend on how a runner splits and orders the work.
+ *
+ * <p>Counts: {@code written} for each row folded into a group (every input row is), {@code groups}
+ * for each output row.
+ */
+public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<Row>> {
+  /** A bundle with this many distinct keys hands its accumulators on, so memory stays bounded. */
+  static final int MAX_KEYS_PER_BUNDLE = 50_000;
+
+  /** One output column: a row count, or the sum of an input column. */
+  private record Measure(String output, String input) implements Serializable {
+    boolean isCount() {
+      return input == null;
+    }
+  }
+
+  private final List<String> keys;
+  private final List<Measure> measures;
+
+  private GroupTotals(List<String> keys, List<Measure> measures) {
+    this.keys = keys;
+    this.measures = measures;
+  }
+
+  /** Groups by these columns (at least one). */
+  public static GroupTotals by(String... keys) {
+    if (keys.length == 0) {
+      throw new IllegalArgumentException("group by needs at least one key column");
+    }
+    return new GroupTotals(List.of(keys), List.of());
+  }
+
+  /** Adds {@code output}: the number of rows in the group. */
+  public GroupTotals count(String output) {
+    return with(new Measure(output, null));
+  }
+
+  /** Adds {@code output}: the sum of the numeric column {@code input}, nulls skipped. */
+  public GroupTotals sum(String input, String output) {
+    return with(new Measure(output, input));
+  }
+
+  private GroupTotals with(Measure m) {
+    List<Measure> all = new ArrayList<>(measures);
+    all.add(m);
+    return new GroupTotals(keys, List.copyOf(all));
+  }
+
+  @Override
+  public PCollection<Row> expand(PCollection<Row> rows) {
+    Schema input = rows.getSchema();
+    Schema.Builder keySchema = Schema.builder();
+    int[] keyFields = new int[keys.size()];
+    for (int i = 0; i < keyFields.length; i++) {
+      keyFields[i] = fieldIndex(input, keys.get(i));
+      keySchema.addField(keys.get(i), input.getField(keyFields[i]).getType().withNullable(true));
+    }
+    Schema keys = keySchema.build();
+    Schema.Builder outputSchema = Schema.builder().addFields(keys.getFields());
+    int[] sumFields = new int[measures.size()];
+    for (int m = 0; m < sumFields.length; m++) {
+      Measure measure = measures.get(m);
+      if (measure.isCount()) {
+        sumFields[m] = -1;
+        outputSchema.addInt64Field(measure.output());
+      } else {
+        sumFields[m] = fieldIndex(input, measure.input());
+        if (!input.getField(sumFields[m]).getType().getTypeName().isNumericType()) {
+          throw new IllegalArgumentException("cannot sum " + measure.input() + ": it is " + input.getField(sumFields[m]).getType());
+        }
+        outputSchema.addNullableDoubleField(measure.output());
+      }
+    }
+    Schema output = outputSchema.build();
+    RowCoder keyCoder = RowCoder.of(keys);
+    try {
+      keyCoder.verifyDeterministic();
+    } catch (Coder.NonDeterministicException e) {
+      throw new IllegalArgumentException("cannot group by " + this.keys + ": " + e.getMessage(), e);
+    }
+    KvCoder<Row, Totals> partialCoder = KvCoder.of(keyCoder, TotalsCoder.of(sumFields.length));
+    return rows.apply("FoldPerBundle", ParDo.of(new FoldFn(keys, keyFields, sumFields)))
+        .setCoder(partialCoder)
+        .apply("MergePerKey", Combine.perKey(new MergeFn(sumFields.length)))
+        .setCoder(partialCoder)
+        .apply("ToRows", ParDo.of(new ToRowFn(output, sumFields)))
+        .setRowSchema(output);
+  }
+
+  private static int fieldIndex(Schema schema, String name) {
+    if (!schema.hasField(name)) {
+      throw new IllegalArgumentException("no column " + name + " in " + schema.getFieldNames());
+    }
+    return schema.indexOf(name);
+  }
+
+  /** The accumulator: a row count and one exact sum per measure (unused for count measures). */
+  static final class Totals {
+    long count;
+    final ExactSum[] sums;
+
+    Totals(int measures) {
+      sums = new ExactSum[measures];
+      for (int m = 0; m < measures; m++) {
+        sums[m] = new ExactSum();
+      }
+    }
+
+    void add(Row row, int[] sumFields) {
+      count++;
+      for (int m = 0; m < sumFields.length; m++) {
+        if (sumFields[m] >= 0) {
+          Object v = row.getValue(sumFields[m]);
+          if (v != null) {
+            sums[m].add(((Number) v).doubleValue());
+          }
+        }
+      }
+    }
+
+    void merge(Totals other) {
+      count += other.count;
+      for (int m = 0; m < sums.length; m++) {
+        sums[m].merge(other.sums[m]);
+      }
+    }
+  }
+
+  static final class TotalsCoder extends CustomCoder<Totals> {
+    private final int measures;
+
+    private TotalsCoder(int measures) {
+      this.measures = measures;
+    }
+
+    static TotalsCoder of(int measures) {
+      return new TotalsCoder(measures);
+    }
+
+    @Override
+    public void encode(Totals value, OutputStream outStream) throws IOException {
+      DataOutputStream out = new DataOutputStream(outStream);
+      out.writeLong(value.count);
+      for (ExactSum sum : value.sums) {
+        sum.encode(out);
+      }
+      out.flush();
+    }
+
+    @Override
+    public Totals decode(InputStream inStream) throws IOException {
+      DataInputStream in = new DataInputStream(inStream);
+      Totals totals = new Totals(measures);
+      totals.count = in.readLong();
+      for (int m = 0; m < measures; m++) {
+        totals.sums[m] = ExactSum.decode(in);
+      }
+      return totals;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof TotalsCoder && ((TotalsCoder) o).measures == measures;
+    }
+
+    @Override
+    public int hashCode() {
+      return measures;
+    }
+  }
+
+  /** Combiner lifting by hand: one accumulator per key per bundle, handed on at the bundle's end. */
+  private static final class FoldFn extends DoFn<Row, KV<Row, Totals>> {
+    private final Counter written = EtlMetrics.written();
+    private final Schema keySchema;
+    private final int[] keyFields;
+    private final int[] sumFields;
+    private transient Map<List<Object>, Totals> totals;
+
+    FoldFn(Schema keySchema, int[] keyFields, int[] sumFields) {
+      this.keySchema = keySchema;
+      this.keyFields = keyFields;
+      this.sumFields = sumFields;
+    }
+
+    @StartBundle
+    public void startBundle() {
+      totals = new HashMap<>();
+    }
+
+    @ProcessElement
+    public void process(@Element Row row, BoundedWindow window, OutputReceiver<KV<Row, Totals>> out) {
+      if (!(window instanceof GlobalWindow)) {
+        throw new IllegalStateException("GroupTotals folds rows across a bundle: it needs the global window");
+      }
+      Object[] key = new Object[keyFields.length];
+      for (int i = 0; i < key.length; i++) {
+        key[i] = row.getValue(keyFields[i]);
+      }
+      totals.computeIfAbsent(Arrays.asList(key), k -> new Totals(sumFields.length)).add(row, sumFields);
+      written.inc();
+      if (totals.size() >= MAX_KEYS_PER_BUNDLE) {
+        totals.forEach((k, t) -> out.output(KV.of(keyRow(k), t)));
+        totals = new HashMap<>();
+      }
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) {
+      totals.forEach((k, t) -> context.output(KV.of(keyRow(k), t), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE));
+      totals = null;
+    }
+
+    private Row keyRow(List<Object> key) {
+      return Row.withSchema(keySchema).attachValues(new ArrayList<>(key));
+    }
+  }
+
+  private static final class MergeFn extends Combine.CombineFn<Totals, Totals, Totals> {
+    private final int measures;
+
+    MergeFn(int measures) {
+      this.measures = measures;
+    }
+
+    @Override
+    public Totals createAccumulator() {
+      return new Totals(measures);
+    }
+
+    @Override
+    public Totals addInput(Totals accumulator, Totals input) {
+      accumulator.merge(input);
+      return accumulator;
+    }
+
+    @Override
+    public Totals mergeAccumulators(Iterable<Totals> accumulators) {
+      Totals merged = createAccumulator();
+      for (Totals t : accumulators) {
+        merged.merge(t);
+      }
+      return merged;
+    }
+
+    @Override
+    public Totals extractOutput(Totals accumulator) {
+      return accumulator;
+    }
+
+    @Override
+    public Coder<Totals> getAccumulatorCoder(CoderRegistry registry, Coder<Totals> inputCoder) {
+      return TotalsCoder.of(measures);
+    }
+  }
+
+  private static final class ToRowFn extends DoFn<KV<Row, Totals>, Row> {
+    private final Counter groups = EtlMetrics.counter("groups");
+    private final Schema output;
+    private final int[] sumFields;
+
+    ToRowFn(Schema output, int[] sumFields) {
+      this.output = output;
+      this.sumFields = sumFields;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Row, Totals> group, OutputReceiver<Row> out) {
+      List<Object> values = new ArrayList<>(group.getKey().getValues());
+      Totals totals = group.getValue();
+      for (int m = 0; m < sumFields.length; m++) {
+        ExactSum sum = totals.sums[m];
+        values.add(sumFields[m] < 0 ? (Object) totals.count : (sum.isEmpty() ? null : sum.value()));
+      }
+      groups.inc();
+      out.output(Row.withSchema(output).attachValues(values));
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package dev.beametl.transforms.files;
+
+import dev.beametl.transforms.EtlMetrics;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.avro.AvroReadSupport;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.io.DelegatingSeekableInputStream;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.SeekableInputStream;
+import org.joda.time.Instant;
+
+/**
+ * Reads Parquet files (such as {@link WriteRows} writes) into rows of a schema that names the
+ * columns wanted, bound by name: only those columns are decoded, so reading 7 of 19 columns costs
+ * about 7/19. Counts each row as {@code read}. Field types: INT32, INT64, DOUBLE, FLOAT, BOOLEAN,
+ * STRING and DATETIME (Parquet timestamp-millis). A file without one of the columns, or with a
+ * different type, fails the run naming the file.
+ */
+public final class ReadParquetRows extends PTransform<PCollection<FileIO.ReadableFile>, PCollection<Row>> {
+  private final Schema schema;
+
+  private ReadParquetRows(Schema schema) {
+    this.schema = schema;
+  }
+
+  public static ReadParquetRows as(Schema schema) {
+    for (Schema.Field f : schema.getFields()) {
+      switch (f.getType().getTypeName()) {
+        case INT32, INT64, DOUBLE, FLOAT, BOOLEAN, STRING, DATETIME -> {}
+        default -> throw new IllegalArgumentException("cannot read Parquet column " + f.getName() + " as " + f.getType());
+      }
+    }
+    return new ReadParquetRows(schema);
+  }
+
+  @Override
+  public PCollection<Row> expand(PCollection<FileIO.ReadableFile> files) {
+    return files.apply("ReadParquet", ParDo.of(new ReadFn(schema))).setRowSchema(schema);
+  }
+
+  private static final class ReadFn extends DoFn<FileIO.ReadableFile, Row> {
+    private final Counter read = EtlMetrics.read();
+    private final Schema schema;
+    private transient org.apache.avro.Schema projection;
+
+    ReadFn(Schema schema) {
+      this.schema = schema;
+    }
+
+    @Setup
+    public void setup() {
+      projection = AvroUtils.toAvroSchema(schema);
+    }
+
+    @ProcessElement
+    public void process(@Element FileIO.ReadableFile file, OutputReceiver<Row> out) throws IOException {
+      Configuration conf = new Configuration(false);
+      AvroReadSupport.setRequestedProjection(conf, projection);
+      AvroReadSupport.setAvroReadSchema(conf, projection);
+      String name = file.getMetadata().resourceId().toString();
+      try (ParquetReader<GenericRecord> reader =
+          AvroParquetReader.<GenericRecord>builder(new ChannelInputFile(file)).withDataModel(GenericData.get()).withConf(conf).build()) {
+        int n = schema.getFieldCount();
+        for (GenericRecord record = reader.read(); record != null; record = reader.read()) {
+          List<Object> values = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            values.add(value(schema.getField(i).getType(), record.get(i)));
+          }
+          read.inc();
+          out.output(Row.withSchema(schema).attachValues(values));
+        }
+      } catch (RuntimeException e) {
+        throw new IOException("cannot read " + name + " as " + schema.getFieldNames() + ": " + e.getMessage(), e);
+      }
+    }
+
+    private static Object value(Schema.FieldType type, Object v) {
+      if (v == null) {
+        return null;
+      }
+      switch (type.getTypeName()) {
+        case STRING:
+          return v.toString();
+        case DATETIME:
+          return new Instant((long) (Long) v);
+        default:
+          return v;
+      }
+    }
+  }
+
+  /** A Beam file (local, s3://...) as a Parquet input: Parquet seeks to the footer and the column chunks it needs. */
+  private static final class ChannelInputFile implements InputFile {
+    private final FileIO.ReadableFile file;
+
+    ChannelInputFile(FileIO.ReadableFile file) {
+      this.file = file;
+    }
+
+    @Override
+    public long getLength() {
+      return file.getMetadata().sizeBytes();
+    }
+
+    @Override
+    public SeekableInputStream newStream() throws IOException {
+      SeekableByteChannel channel = file.openSeekable();
+      return new DelegatingSeekableInputStream(java.nio.channels.Channels.newInputStream(channel)) {
+        @Override
+        public long getPos() throws IOException {
+          return channel.position();
+        }
+
+        @Override
+        public void seek(long newPos) throws IOException {
+          channel.position(newPos);
+        }
+
+        @Override
+        public int read(ByteBuffer buf) throws IOException {
+          return channel.read(buf);
+        }
+      };
+    }
+  }
+}
