@@ -12,6 +12,9 @@ import dev.beametl.transforms.rejects.WriteRejects;
 import dev.beametl.transforms.report.RunReport;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.WriteFilesResult;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.values.PCollection;
@@ -55,8 +58,8 @@ public final class TaxiStaging {
           .addNullableInt64Field("trip_type")
           .build();
 
-  /** The typed trips and everything rejected. */
-  public record Outputs(PCollection<Row> trips, PCollection<Reject> rejects) {}
+  /** The staging files written (once complete) and everything rejected. */
+  public record Outputs(PCollection<String> files, PCollection<Reject> rejects) {}
 
   private TaxiStaging() {}
 
@@ -65,7 +68,7 @@ public final class TaxiStaging {
   }
 
   public static RunReport run(TaxiStagingOptions options) {
-    OutputFormat format = checkFormat(options.getOutputFormat());
+    checkFormat(options.getOutputFormat());
     PipelineRun run = PipelineRun.start(options);
     SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo());
     List<String> inputs = InputFiles.resolve(options.getInput());
@@ -73,20 +76,29 @@ public final class TaxiStaging {
     run.inputs(inputs).output(options.getOutput());
 
     Pipeline pipeline = Pipeline.create(options);
-    Outputs outputs = build(pipeline, inputs);
-    outputs.trips()
-        .apply("WriteStaging", WriteRows.to(options.getOutput(), format).withNumShards(options.getOutputShards()).countingWritten());
+    Outputs outputs = build(pipeline, options, inputs);
     outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
     return run.execute(pipeline, report -> lifecycle.apply(inputs).forEach(report::output));
   }
 
-  /** Reads and types the trips; no sink. */
-  public static Outputs build(Pipeline pipeline, List<String> inputs) {
-    WithRejects<Row> parsed =
-        pipeline
-            .apply("ReadFiles", InputFiles.read(inputs))
-            .apply("Parse", ParseCsvFiles.as(SCHEMA).withIgnoredColumns(DROPPED_COLUMN));
-    return new Outputs(parsed.getOutput(), parsed.getRejects());
+  /**
+   * Reads, types and writes the trips. By default each input file is parsed and written in one
+   * step, one staging file per input file; with {@code --outputShards=N} the rows are
+   * redistributed into exactly N files (which costs a shuffle of every row).
+   */
+  public static Outputs build(Pipeline pipeline, TaxiStagingOptions options, List<String> inputs) {
+    OutputFormat format = checkFormat(options.getOutputFormat());
+    ParseCsvFiles parse = ParseCsvFiles.as(SCHEMA).withIgnoredColumns(DROPPED_COLUMN);
+    PCollection<FileIO.ReadableFile> files = pipeline.apply("ReadFiles", InputFiles.read(inputs));
+    if (options.getOutputShards() == 0) {
+      WithRejects<String> written = files.apply("ParseAndWrite", parse.writeTo(options.getOutput(), format));
+      return new Outputs(written.getOutput(), written.getRejects());
+    }
+    WithRejects<Row> parsed = files.apply("Parse", parse);
+    WriteFilesResult<Void> written =
+        parsed.getOutput()
+            .apply("Write", WriteRows.to(options.getOutput(), format).withNumShards(options.getOutputShards()).countingWritten());
+    return new Outputs(written.getPerDestinationOutputFilenames().apply("FileNames", Values.create()), parsed.getRejects());
   }
 
   /** The taxi pipelines write Parquet or CSV (the gold reads either back). */
