@@ -11,6 +11,7 @@ import dev.beametl.transforms.files.WriteRows;
 import dev.beametl.transforms.jdbc.JdbcTarget;
 import dev.beametl.transforms.jdbc.PostgresReplace;
 import dev.beametl.transforms.jdbc.RedshiftCopyReplace;
+import dev.beametl.transforms.jdbc.SqlSession;
 import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;
 import dev.beametl.transforms.rejects.WriteRejects;
@@ -74,6 +75,14 @@ public final class TaxiGold {
   }
 
   public static RunReport run(TaxiGoldOptions options) {
+    return run(options, null);
+  }
+
+  /**
+   * As {@link #run(TaxiGoldOptions)}, sending the Redshift SQL to {@code redshiftSessions} instead of
+   * a JDBC connection to {@code --jdbcUrl} when not null (tests record it: no Redshift here).
+   */
+  public static RunReport run(TaxiGoldOptions options, SqlSession.Factory redshiftSessions) {
     OutputFormat format = TaxiStaging.checkFormat(options.getOutputFormat());
     LoadTo loadTo = options.getLoadTo();
     JdbcTarget target = loadTo == LoadTo.NONE ? null : target(options);
@@ -82,7 +91,10 @@ public final class TaxiGold {
       if (format != OutputFormat.PARQUET) {
         throw new IllegalArgumentException("--loadTo=redshift COPYs Parquet: use --outputFormat=parquet");
       }
-      redshift = RedshiftCopyReplace.of(target, options.getOutput(), options.getRedshiftIamRole());
+      redshift =
+          redshiftSessions == null
+              ? RedshiftCopyReplace.of(target, options.getOutput(), options.getRedshiftIamRole())
+              : RedshiftCopyReplace.of(target.table(), options.getOutput(), options.getRedshiftIamRole(), redshiftSessions);
     }
     PipelineRun run = PipelineRun.start(options);
     List<String> inputs = InputFiles.resolve(inputPatterns(options.getInput()));
@@ -97,7 +109,10 @@ public final class TaxiGold {
     switch (loadTo) {
       case POSTGRES:
         run.output(target.toString());
-        outputs.gold().apply("AfterFiles", Wait.on(files)).apply("LoadPostgres", PostgresReplace.into(target));
+        outputs.gold()
+            .apply("AfterFiles", Wait.on(files))
+            .setRowSchema(outputs.gold().getSchema())
+            .apply("LoadPostgres", PostgresReplace.into(target));
         break;
       case REDSHIFT:
         run.output(target.toString());
