@@ -69,6 +69,10 @@ public final class RedshiftCopyReplace extends PTransform<PCollection<String>, P
     return load.statements();
   }
 
+  Load load() {
+    return load;
+  }
+
   @Override
   public PDone expand(PCollection<String> writtenFiles) {
     writtenFiles
