@@ -17,9 +17,9 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.RowCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -35,17 +35,22 @@ import org.apache.beam.sdk.values.Row;
  * own and sums skip nulls (a group with no value to sum gets null), as in SQL. Output columns are
  * the keys, then the measures in the order they were declared.
  *
- * <p>Built as a combiner: each bundle folds its rows into one accumulator per key before anything
- * is shuffled, and {@link Combine#perKey} merges those, so the shuffle carries a few accumulators
- * per key instead of every row, on every runner. Sums are exact ({@link ExactSum}), so the result
- * does not depend on how a runner splits and orders the work.
+ * <p>Built as a combiner: each bundle folds its rows into one accumulator per group before anything
+ * is shuffled, so the shuffle carries a few accumulators per group instead of every row, on every
+ * runner. The partial totals travel as maps, one per bucket of groups ({@value #BUCKETS} buckets by
+ * the groups' hash), merged by {@link Combine#perKey} on the bucket: a handful of large elements
+ * instead of one small element per group, which runners (the DirectRunner above all) handle far
+ * better. Meant for results of up to a few million groups. Sums are exact ({@link ExactSum}), so
+ * the result does not depend on how a runner splits and orders the work.
  *
  * <p>Counts: {@code written} for each row folded into a group (every input row is), {@code groups}
  * for each output row.
  */
 public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<Row>> {
-  /** A bundle with this many distinct keys hands its accumulators on, so memory stays bounded. */
+  /** A bundle with this many distinct groups hands its accumulators on, so memory stays bounded. */
   static final int MAX_KEYS_PER_BUNDLE = 50_000;
+  /** Groups are merged in this many independent parts (parallelism of the merge). */
+  static final int BUCKETS = 16;
 
   /** One output column: a row count, or the sum of an input column. */
   private record Measure(String output, String input) implements Serializable {
@@ -113,15 +118,10 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
     }
     Schema output = outputSchema.build();
     RowCoder keyCoder = RowCoder.of(keys);
-    try {
-      keyCoder.verifyDeterministic();
-    } catch (Coder.NonDeterministicException e) {
-      throw new IllegalArgumentException("cannot group by " + this.keys + ": " + e.getMessage(), e);
-    }
-    KvCoder<Row, Totals> partialCoder = KvCoder.of(keyCoder, TotalsCoder.of(sumFields.length));
+    KvCoder<Integer, Map<Row, Totals>> partialCoder = KvCoder.of(VarIntCoder.of(), TotalsMapCoder.of(keyCoder, sumFields.length));
     return rows.apply("FoldPerBundle", ParDo.of(new FoldFn(keys, keyFields, sumFields)))
         .setCoder(partialCoder)
-        .apply("MergePerKey", Combine.perKey(new MergeFn(sumFields.length)))
+        .apply("MergePerBucket", Combine.perKey(new MergeFn(keyCoder, sumFields.length)))
         .setCoder(partialCoder)
         .apply("ToRows", ParDo.of(new ToRowFn(output, sumFields)))
         .setRowSchema(output);
@@ -209,8 +209,52 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
     }
   }
 
+  /** Partial totals of one bucket: group key -> totals. */
+  static final class TotalsMapCoder extends CustomCoder<Map<Row, Totals>> {
+    private final RowCoder keyCoder;
+    private final TotalsCoder totalsCoder;
+
+    private TotalsMapCoder(RowCoder keyCoder, int measures) {
+      this.keyCoder = keyCoder;
+      this.totalsCoder = TotalsCoder.of(measures);
+    }
+
+    static TotalsMapCoder of(RowCoder keyCoder, int measures) {
+      return new TotalsMapCoder(keyCoder, measures);
+    }
+
+    @Override
+    public void encode(Map<Row, Totals> value, OutputStream out) throws IOException {
+      VarIntCoder.of().encode(value.size(), out);
+      for (Map.Entry<Row, Totals> e : value.entrySet()) {
+        keyCoder.encode(e.getKey(), out);
+        totalsCoder.encode(e.getValue(), out);
+      }
+    }
+
+    @Override
+    public Map<Row, Totals> decode(InputStream in) throws IOException {
+      int n = VarIntCoder.of().decode(in);
+      Map<Row, Totals> map = new HashMap<>(n * 2);
+      for (int i = 0; i < n; i++) {
+        map.put(keyCoder.decode(in), totalsCoder.decode(in));
+      }
+      return map;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof TotalsMapCoder && ((TotalsMapCoder) o).keyCoder.equals(keyCoder) && ((TotalsMapCoder) o).totalsCoder.equals(totalsCoder);
+    }
+
+    @Override
+    public int hashCode() {
+      return keyCoder.hashCode() * 31 + totalsCoder.hashCode();
+    }
+  }
+
   /** Combiner lifting by hand: one accumulator per key per bundle, handed on at the bundle's end. */
-  private static final class FoldFn extends DoFn<Row, KV<Row, Totals>> {
+  private static final class FoldFn extends DoFn<Row, KV<Integer, Map<Row, Totals>>> {
     private final Counter written = EtlMetrics.written();
     private final Schema keySchema;
     private final int[] keyFields;
@@ -229,7 +273,7 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
     }
 
     @ProcessElement
-    public void process(@Element Row row, BoundedWindow window, OutputReceiver<KV<Row, Totals>> out) {
+    public void process(@Element Row row, BoundedWindow window, OutputReceiver<KV<Integer, Map<Row, Totals>>> out) {
       if (!(window instanceof GlobalWindow)) {
         throw new IllegalStateException("GroupTotals folds rows across a bundle: it needs the global window");
       }
@@ -240,61 +284,74 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
       totals.computeIfAbsent(Arrays.asList(key), k -> new Totals(sumFields.length)).add(row, sumFields);
       written.inc();
       if (totals.size() >= MAX_KEYS_PER_BUNDLE) {
-        totals.forEach((k, t) -> out.output(KV.of(keyRow(k), t)));
+        buckets().forEach(out::output);
         totals = new HashMap<>();
       }
     }
 
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
-      totals.forEach((k, t) -> context.output(KV.of(keyRow(k), t), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE));
+      buckets().forEach(kv -> context.output(kv, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE));
       totals = null;
     }
 
-    private Row keyRow(List<Object> key) {
-      return Row.withSchema(keySchema).attachValues(new ArrayList<>(key));
+    private List<KV<Integer, Map<Row, Totals>>> buckets() {
+      List<Map<Row, Totals>> maps = new ArrayList<>();
+      for (int b = 0; b < BUCKETS; b++) {
+        maps.add(new HashMap<>());
+      }
+      totals.forEach((k, t) -> maps.get(Math.floorMod(k.hashCode(), BUCKETS)).put(Row.withSchema(keySchema).attachValues(new ArrayList<>(k)), t));
+      List<KV<Integer, Map<Row, Totals>>> out = new ArrayList<>();
+      for (int b = 0; b < BUCKETS; b++) {
+        if (!maps.get(b).isEmpty()) {
+          out.add(KV.of(b, maps.get(b)));
+        }
+      }
+      return out;
     }
   }
 
-  private static final class MergeFn extends Combine.CombineFn<Totals, Totals, Totals> {
+  private static final class MergeFn extends Combine.CombineFn<Map<Row, Totals>, Map<Row, Totals>, Map<Row, Totals>> {
+    private final RowCoder keyCoder;
     private final int measures;
 
-    MergeFn(int measures) {
+    MergeFn(RowCoder keyCoder, int measures) {
+      this.keyCoder = keyCoder;
       this.measures = measures;
     }
 
     @Override
-    public Totals createAccumulator() {
-      return new Totals(measures);
+    public Coder<Map<Row, Totals>> getAccumulatorCoder(CoderRegistry registry, Coder<Map<Row, Totals>> inputCoder) {
+      return TotalsMapCoder.of(keyCoder, measures);
     }
 
     @Override
-    public Totals addInput(Totals accumulator, Totals input) {
-      accumulator.merge(input);
-      return accumulator;
+    public Map<Row, Totals> createAccumulator() {
+      return new HashMap<>();
     }
 
     @Override
-    public Totals mergeAccumulators(Iterable<Totals> accumulators) {
-      Totals merged = createAccumulator();
-      for (Totals t : accumulators) {
-        merged.merge(t);
+    public Map<Row, Totals> addInput(Map<Row, Totals> merged, Map<Row, Totals> input) {
+      input.forEach((k, t) -> merged.computeIfAbsent(k, x -> new Totals(measures)).merge(t));
+      return merged;
+    }
+
+    @Override
+    public Map<Row, Totals> mergeAccumulators(Iterable<Map<Row, Totals>> accumulators) {
+      Map<Row, Totals> merged = createAccumulator();
+      for (Map<Row, Totals> m : accumulators) {
+        addInput(merged, m);
       }
       return merged;
     }
 
     @Override
-    public Totals extractOutput(Totals accumulator) {
-      return accumulator;
-    }
-
-    @Override
-    public Coder<Totals> getAccumulatorCoder(CoderRegistry registry, Coder<Totals> inputCoder) {
-      return TotalsCoder.of(measures);
+    public Map<Row, Totals> extractOutput(Map<Row, Totals> merged) {
+      return merged;
     }
   }
 
-  private static final class ToRowFn extends DoFn<KV<Row, Totals>, Row> {
+  private static final class ToRowFn extends DoFn<KV<Integer, Map<Row, Totals>>, Row> {
     private final Counter groups = EtlMetrics.counter("groups");
     private final Schema output;
     private final int[] sumFields;
@@ -305,15 +362,17 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
     }
 
     @ProcessElement
-    public void process(@Element KV<Row, Totals> group, OutputReceiver<Row> out) {
-      List<Object> values = new ArrayList<>(group.getKey().getValues());
-      Totals totals = group.getValue();
-      for (int m = 0; m < sumFields.length; m++) {
-        ExactSum sum = totals.sums[m];
-        values.add(sumFields[m] < 0 ? (Object) totals.count : (sum.isEmpty() ? null : sum.value()));
+    public void process(@Element KV<Integer, Map<Row, Totals>> bucket, OutputReceiver<Row> out) {
+      for (Map.Entry<Row, Totals> group : bucket.getValue().entrySet()) {
+        List<Object> values = new ArrayList<>(group.getKey().getValues());
+        Totals totals = group.getValue();
+        for (int m = 0; m < sumFields.length; m++) {
+          ExactSum sum = totals.sums[m];
+          values.add(sumFields[m] < 0 ? (Object) totals.count : (sum.isEmpty() ? null : sum.value()));
+        }
+        groups.inc();
+        out.output(Row.withSchema(output).attachValues(values));
       }
-      groups.inc();
-      out.output(Row.withSchema(output).attachValues(values));
     }
   }
 }

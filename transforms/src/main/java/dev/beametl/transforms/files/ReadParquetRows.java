@@ -4,11 +4,6 @@ import dev.beametl.transforms.EtlMetrics;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
-import java.util.ArrayList;
-import java.util.List;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.schemas.Schema;
@@ -18,13 +13,11 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.avro.AvroReadSupport;
 import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
-import org.joda.time.Instant;
 
 /**
  * Reads Parquet files (such as {@link WriteRows} writes) into rows of a schema that names the
@@ -42,10 +35,7 @@ public final class ReadParquetRows extends PTransform<PCollection<FileIO.Readabl
 
   public static ReadParquetRows as(Schema schema) {
     for (Schema.Field f : schema.getFields()) {
-      switch (f.getType().getTypeName()) {
-        case INT32, INT64, DOUBLE, FLOAT, BOOLEAN, STRING, DATETIME -> {}
-        default -> throw new IllegalArgumentException("cannot read Parquet column " + f.getName() + " as " + f.getType());
-      }
+      RowReadSupport.parquetType(f.getType().getTypeName());
     }
     return new ReadParquetRows(schema);
   }
@@ -58,50 +48,28 @@ public final class ReadParquetRows extends PTransform<PCollection<FileIO.Readabl
   private static final class ReadFn extends DoFn<FileIO.ReadableFile, Row> {
     private final Counter read = EtlMetrics.read();
     private final Schema schema;
-    private transient org.apache.avro.Schema projection;
 
     ReadFn(Schema schema) {
       this.schema = schema;
     }
 
-    @Setup
-    public void setup() {
-      projection = AvroUtils.toAvroSchema(schema);
-    }
-
     @ProcessElement
     public void process(@Element FileIO.ReadableFile file, OutputReceiver<Row> out) throws IOException {
-      Configuration conf = new Configuration(false);
-      AvroReadSupport.setRequestedProjection(conf, projection);
-      AvroReadSupport.setAvroReadSchema(conf, projection);
       String name = file.getMetadata().resourceId().toString();
-      try (ParquetReader<GenericRecord> reader =
-          AvroParquetReader.<GenericRecord>builder(new ChannelInputFile(file)).withDataModel(GenericData.get()).withConf(conf).build()) {
-        int n = schema.getFieldCount();
-        for (GenericRecord record = reader.read(); record != null; record = reader.read()) {
-          List<Object> values = new ArrayList<>(n);
-          for (int i = 0; i < n; i++) {
-            values.add(value(schema.getField(i).getType(), record.get(i)));
-          }
+      RowReadSupport support = new RowReadSupport(schema);
+      try (ParquetReader<Row> reader =
+          new ParquetReader.Builder<Row>(new ChannelInputFile(file)) {
+            @Override
+            protected ReadSupport<Row> getReadSupport() {
+              return support;
+            }
+          }.withConf(new Configuration(false)).build()) {
+        for (Row row = reader.read(); row != null; row = reader.read()) {
           read.inc();
-          out.output(Row.withSchema(schema).attachValues(values));
+          out.output(row);
         }
       } catch (RuntimeException e) {
         throw new IOException("cannot read " + name + " as " + schema.getFieldNames() + ": " + e.getMessage(), e);
-      }
-    }
-
-    private static Object value(Schema.FieldType type, Object v) {
-      if (v == null) {
-        return null;
-      }
-      switch (type.getTypeName()) {
-        case STRING:
-          return v.toString();
-        case DATETIME:
-          return new Instant((long) (Long) v);
-        default:
-          return v;
       }
     }
   }

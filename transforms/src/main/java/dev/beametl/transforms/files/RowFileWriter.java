@@ -4,8 +4,6 @@ import dev.beametl.options.FileOutputOptions.OutputFormat;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
-import java.util.function.Function;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.FileIO;
@@ -14,10 +12,11 @@ import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.apache.beam.sdk.values.Row;
+import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.joda.time.ReadableInstant;
 
 /**
  * Writes rows to one file, in the formats and layout of {@link WriteRows} (Parquet with Snappy,
@@ -62,53 +61,46 @@ public final class RowFileWriter implements Closeable {
     }
   }
 
-  /** Parquet through Avro records built field by field (AvroUtils' generic conversion costs more than the write). */
+  /** Parquet: rows written directly when the schema is flat and simple, else through Avro records. */
   private static final class ParquetRowSink implements FileIO.Sink<Row> {
-    private final FileIO.Sink<GenericRecord> parquet;
+    private final Schema schema;
     private final org.apache.avro.Schema avro;
-    private final Function<Row, GenericRecord> toRecord;
+    private ParquetWriter<Row> direct;
+    private FileIO.Sink<GenericRecord> viaAvro;
+    private SerializableFunction<Row, GenericRecord> toRecord;
 
     ParquetRowSink(Schema schema) {
+      this.schema = schema;
       this.avro = AvroUtils.toAvroSchema(schema);
-      this.parquet = ParquetIO.sink(avro).withCompressionCodec(CompressionCodecName.SNAPPY);
-      this.toRecord = converter(schema, avro);
     }
 
     @Override
     public void open(WritableByteChannel channel) throws IOException {
-      parquet.open(channel);
+      if (RowParquetWriter.supports(schema)) {
+        direct = RowParquetWriter.open(channel, schema);
+      } else {
+        viaAvro = ParquetIO.sink(avro).withCompressionCodec(CompressionCodecName.SNAPPY);
+        toRecord = AvroUtils.getRowToGenericRecordFunction(avro);
+        viaAvro.open(channel);
+      }
     }
 
     @Override
     public void write(Row row) throws IOException {
-      parquet.write(toRecord.apply(row));
+      if (direct != null) {
+        direct.write(row);
+      } else {
+        viaAvro.write(toRecord.apply(row));
+      }
     }
 
     @Override
     public void flush() throws IOException {
-      parquet.flush();
-    }
-
-    private static Function<Row, GenericRecord> converter(Schema schema, org.apache.avro.Schema avro) {
-      int n = schema.getFieldCount();
-      boolean[] datetime = new boolean[n];
-      for (int i = 0; i < n; i++) {
-        switch (schema.getField(i).getType().getTypeName()) {
-          case INT32, INT64, DOUBLE, FLOAT, BOOLEAN, STRING -> {}
-          case DATETIME -> datetime[i] = true;
-          default -> {
-            return AvroUtils.getRowToGenericRecordFunction(avro)::apply;
-          }
-        }
+      if (direct != null) {
+        direct.close();
+      } else {
+        viaAvro.flush();
       }
-      return row -> {
-        GenericData.Record record = new GenericData.Record(avro);
-        for (int i = 0; i < n; i++) {
-          Object v = row.getValue(i);
-          record.put(i, datetime[i] && v != null ? (Object) ((ReadableInstant) v).getMillis() : v);
-        }
-        return record;
-      };
     }
   }
 

@@ -74,27 +74,41 @@ public final class TaxiBench {
         rows, runs, Runtime.getRuntime().availableProcessors(), opts.get("heap"), logs);
 
     Map<Contender, List<double[]>> times = new LinkedHashMap<>();
+    Map<Contender, List<Double>> cpus = new LinkedHashMap<>();
     for (int run = 1; run <= runs; run++) {
       for (Contender c : contenders) {
         Path out = work.resolve("out").resolve(c.label);
         deleteRecursively(out);
-        double staging = time(c, "staging", stagingCommand(c, raw, out, opts.get("heap")), logs.resolve(c.label + "-staging-" + run + ".log"));
-        double gold = time(c, "gold", goldCommand(c, out, opts.get("heap")), logs.resolve(c.label + "-gold-" + run + ".log"));
-        times.computeIfAbsent(c, k -> new ArrayList<>()).add(new double[] {staging, gold});
-        System.out.printf("run %d %-18s staging %7.1f s  gold %6.1f s  total %7.1f s  %,10.0f rows/s%n",
-            run, c.label, staging, gold, staging + gold, rows / (staging + gold));
+        double[] staging = time(c, "staging", stagingCommand(c, raw, out, opts.get("heap")), logs.resolve(c.label + "-staging-" + run + ".log"));
+        double[] gold = time(c, "gold", goldCommand(c, out, opts.get("heap")), logs.resolve(c.label + "-gold-" + run + ".log"));
+        times.computeIfAbsent(c, k -> new ArrayList<>()).add(new double[] {staging[0], gold[0]});
+        cpus.computeIfAbsent(c, k -> new ArrayList<>()).add(staging[1] + gold[1]);
+        System.out.printf("run %d %-18s staging %7.1f s  gold %6.1f s  total %7.1f s  %,10.0f rows/s  (CPU %6.1f s)  load %.1f%n",
+            run, c.label, staging[0], gold[0], staging[0] + gold[0], rows / (staging[0] + gold[0]), staging[1] + gold[1], load());
       }
     }
 
     System.out.println();
     System.out.printf("medians of %d runs, %,d rows (wall time of each step's JVM, start to exit)%n", runs, rows);
-    System.out.printf("%-18s %9s %9s %9s %12s %14s%n", "contender", "staging", "gold", "total", "rows/s", "vs spark-sql");
+    System.out.printf("%-18s %9s %9s %9s %12s %14s %10s %14s%n", "contender", "staging", "gold", "total", "rows/s", "vs spark-sql", "CPU", "CPU vs sql");
     double baseline = times.containsKey(Contender.SPARK_SQL) ? median(times.get(Contender.SPARK_SQL), 2) : Double.NaN;
+    double cpuBaseline = cpus.containsKey(Contender.SPARK_SQL) ? median(cpus.get(Contender.SPARK_SQL)) : Double.NaN;
     for (Map.Entry<Contender, List<double[]>> e : times.entrySet()) {
       double total = median(e.getValue(), 2);
-      System.out.printf("%-18s %8.1fs %8.1fs %8.1fs %,12.0f %13.2fx%n",
-          e.getKey().label, median(e.getValue(), 0), median(e.getValue(), 1), total, rows / total, total / baseline);
+      double cpu = median(cpus.get(e.getKey()));
+      System.out.printf("%-18s %8.1fs %8.1fs %8.1fs %,12.0f %13.2fx %9.1fs %13.2fx%n",
+          e.getKey().label, median(e.getValue(), 0), median(e.getValue(), 1), total, rows / total, total / baseline, cpu, cpu / cpuBaseline);
     }
+    System.out.printf("load average now %.1f on %d cores: other work on the machine inflates wall times.%n",
+        load(), Runtime.getRuntime().availableProcessors());
+  }
+
+  private static double load() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+
+  private static double median(List<Double> values) {
+    return median(values.stream().map(v -> new double[] {v, 0}).toList(), 0);
   }
 
   private static List<String> stagingCommand(Contender c, Path raw, Path out, String heap) {
@@ -136,15 +150,25 @@ public final class TaxiBench {
     return cmd;
   }
 
-  private static double time(Contender c, String step, List<String> command, Path log) throws IOException, InterruptedException {
+  /** Runs one step; returns {wall seconds, CPU seconds (user + system) of the step's processes}. */
+  private static double[] time(Contender c, String step, List<String> command, Path log) throws IOException, InterruptedException {
+    List<String> timed = new ArrayList<>(List.of("bash", "-c", "\"$@\"; rc=$?; echo; times; exit $rc", "bench"));
+    timed.addAll(command);
     long start = System.nanoTime();
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p = new ProcessBuilder(timed).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     int exit = p.waitFor();
     double seconds = (System.nanoTime() - start) / 1e9;
     if (exit != 0) {
       throw new IllegalStateException(c.label + " " + step + " failed (exit " + exit + "), see " + log);
     }
-    return seconds;
+    // bash's `times`: the last line is the children's user and system time, e.g. "1m2.500s 0m1.250s".
+    List<String> lines = Files.readAllLines(log);
+    double cpu = 0;
+    for (String t : lines.get(lines.size() - 1).trim().split("\\s+")) {
+      String[] ms = t.replace("s", "").split("m");
+      cpu += Double.parseDouble(ms[0]) * 60 + Double.parseDouble(ms[1]);
+    }
+    return new double[] {seconds, cpu};
   }
 
   private static double median(List<double[]> runs, int column) {
