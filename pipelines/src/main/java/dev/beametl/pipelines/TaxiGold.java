@@ -130,7 +130,7 @@ public final class TaxiGold {
     if (!csv.isEmpty() && csv.size() != inputs.size()) {
       throw new IllegalArgumentException("the staging input mixes CSV and Parquet files; give one format per run");
     }
-    PCollection<FileIO.ReadableFile> files = pipeline.apply("ReadFiles", InputFiles.read(inputs));
+    PCollection<FileIO.ReadableFile> files = pipeline.apply("ReadFiles", InputFiles.readEvenly(inputs));
     PCollection<Row> staged;
     PCollection<Reject> rejects;
     if (csv.isEmpty()) {

@@ -89,7 +89,7 @@ public final class TaxiStaging {
   public static Outputs build(Pipeline pipeline, TaxiStagingOptions options, List<String> inputs) {
     OutputFormat format = checkFormat(options.getOutputFormat());
     ParseCsvFiles parse = ParseCsvFiles.as(SCHEMA).withIgnoredColumns(DROPPED_COLUMN);
-    PCollection<FileIO.ReadableFile> files = pipeline.apply("ReadFiles", InputFiles.read(inputs));
+    PCollection<FileIO.ReadableFile> files = pipeline.apply("ReadFiles", InputFiles.readEvenly(inputs));
     if (options.getOutputShards() == 0) {
       WithRejects<String> written = files.apply("ParseAndWrite", parse.writeTo(options.getOutput(), format));
       return new Outputs(written.getOutput(), written.getRejects());

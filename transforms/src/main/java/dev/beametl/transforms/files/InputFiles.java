@@ -61,6 +61,20 @@ public final class InputFiles {
     return files.stream().distinct().sorted().toList();
   }
 
+  /**
+   * Reads the given files without a shuffle: the runner splits the list itself, evenly by count
+   * (Spark deals them to its partitions, the DirectRunner to its threads). For steps that do a lot
+   * of work per file: a random-key {@link #read} can leave one core with most of the files.
+   */
+  public static PTransform<PBegin, PCollection<FileIO.ReadableFile>> readEvenly(List<String> files) {
+    return new PTransform<>() {
+      @Override
+      public PCollection<FileIO.ReadableFile> expand(PBegin begin) {
+        return begin.apply("ListFiles", Create.of(files)).apply("Match", FileIO.matchAll()).apply("Open", FileIO.readMatches());
+      }
+    };
+  }
+
   /** Reads the given files (as listed by {@link #resolve}), spread over the workers. */
   public static PTransform<PBegin, PCollection<FileIO.ReadableFile>> read(List<String> files) {
     return new PTransform<>() {
