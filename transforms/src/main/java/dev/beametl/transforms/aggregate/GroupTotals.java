@@ -13,14 +13,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.CustomCoder;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -35,12 +33,13 @@ import org.apache.beam.sdk.values.Row;
  * own and sums skip nulls (a group with no value to sum gets null), as in SQL. Output columns are
  * the keys, then the measures in the order they were declared.
  *
- * <p>Built as a combiner: each bundle folds its rows into one accumulator per group before anything
- * is shuffled, so the shuffle carries a few accumulators per group instead of every row, on every
- * runner. The partial totals travel as maps, one per bucket of groups ({@value #BUCKETS} buckets by
- * the groups' hash), merged by {@link Combine#perKey} on the bucket: a handful of large elements
- * instead of one small element per group, which runners (the DirectRunner above all) handle far
- * better. Meant for results of up to a few million groups. Sums are exact ({@link ExactSum}), so
+ * <p>Built as a combiner, lifted by hand: each bundle folds its rows into one accumulator per group
+ * before anything is shuffled, so the shuffle carries a few accumulators per group instead of
+ * every row, on every runner. The partial totals travel as maps, one per bucket of groups
+ * ({@value #BUCKETS} buckets by the groups' hash), gathered per bucket and merged: a handful of
+ * large elements instead of one small element per group, which runners handle far better (the
+ * DirectRunner makes a bundle per key; Spark's own map-side combine would re-measure every map's
+ * size as it goes). Meant for results of up to a few million groups. Sums are exact ({@link ExactSum}), so
  * the result does not depend on how a runner splits and orders the work.
  *
  * <p>Counts: {@code written} for each row folded into a group (every input row is), {@code groups}
@@ -121,9 +120,8 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
     KvCoder<Integer, Map<Row, Totals>> partialCoder = KvCoder.of(VarIntCoder.of(), TotalsMapCoder.of(keyCoder, sumFields.length));
     return rows.apply("FoldPerBundle", ParDo.of(new FoldFn(keys, keyFields, sumFields)))
         .setCoder(partialCoder)
-        .apply("MergePerBucket", Combine.perKey(new MergeFn(keyCoder, sumFields.length)))
-        .setCoder(partialCoder)
-        .apply("ToRows", ParDo.of(new ToRowFn(output, sumFields)))
+        .apply("GatherPerBucket", GroupByKey.create())
+        .apply("MergeToRows", ParDo.of(new MergeToRowsFn(output, sumFields)))
         .setRowSchema(output);
   }
 
@@ -311,59 +309,24 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
     }
   }
 
-  private static final class MergeFn extends Combine.CombineFn<Map<Row, Totals>, Map<Row, Totals>, Map<Row, Totals>> {
-    private final RowCoder keyCoder;
-    private final int measures;
-
-    MergeFn(RowCoder keyCoder, int measures) {
-      this.keyCoder = keyCoder;
-      this.measures = measures;
-    }
-
-    @Override
-    public Coder<Map<Row, Totals>> getAccumulatorCoder(CoderRegistry registry, Coder<Map<Row, Totals>> inputCoder) {
-      return TotalsMapCoder.of(keyCoder, measures);
-    }
-
-    @Override
-    public Map<Row, Totals> createAccumulator() {
-      return new HashMap<>();
-    }
-
-    @Override
-    public Map<Row, Totals> addInput(Map<Row, Totals> merged, Map<Row, Totals> input) {
-      input.forEach((k, t) -> merged.computeIfAbsent(k, x -> new Totals(measures)).merge(t));
-      return merged;
-    }
-
-    @Override
-    public Map<Row, Totals> mergeAccumulators(Iterable<Map<Row, Totals>> accumulators) {
-      Map<Row, Totals> merged = createAccumulator();
-      for (Map<Row, Totals> m : accumulators) {
-        addInput(merged, m);
-      }
-      return merged;
-    }
-
-    @Override
-    public Map<Row, Totals> extractOutput(Map<Row, Totals> merged) {
-      return merged;
-    }
-  }
-
-  private static final class ToRowFn extends DoFn<KV<Integer, Map<Row, Totals>>, Row> {
+  /** Merges the partial totals of one bucket, then emits a row per group. */
+  private static final class MergeToRowsFn extends DoFn<KV<Integer, Iterable<Map<Row, Totals>>>, Row> {
     private final Counter groups = EtlMetrics.counter("groups");
     private final Schema output;
     private final int[] sumFields;
 
-    ToRowFn(Schema output, int[] sumFields) {
+    MergeToRowsFn(Schema output, int[] sumFields) {
       this.output = output;
       this.sumFields = sumFields;
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Map<Row, Totals>> bucket, OutputReceiver<Row> out) {
-      for (Map.Entry<Row, Totals> group : bucket.getValue().entrySet()) {
+    public void process(@Element KV<Integer, Iterable<Map<Row, Totals>>> bucket, OutputReceiver<Row> out) {
+      Map<Row, Totals> merged = new HashMap<>();
+      for (Map<Row, Totals> partial : bucket.getValue()) {
+        partial.forEach((k, t) -> merged.computeIfAbsent(k, x -> new Totals(sumFields.length)).merge(t));
+      }
+      for (Map.Entry<Row, Totals> group : merged.entrySet()) {
         List<Object> values = new ArrayList<>(group.getKey().getValues());
         Totals totals = group.getValue();
         for (int m = 0; m < sumFields.length; m++) {

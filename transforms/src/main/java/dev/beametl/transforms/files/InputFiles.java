@@ -10,6 +10,9 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MetadataCoderV2;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.Reshuffle;
@@ -70,9 +73,21 @@ public final class InputFiles {
     return new PTransform<>() {
       @Override
       public PCollection<FileIO.ReadableFile> expand(PBegin begin) {
-        return begin.apply("ListFiles", Create.of(files)).apply("Match", FileIO.matchAll()).apply("Open", FileIO.readMatches());
+        // Not FileIO.matchAll(): it reshuffles its output by random key, which is what this avoids.
+        return begin
+            .apply("ListFiles", Create.of(files))
+            .apply("Match", ParDo.of(new MatchFn()))
+            .setCoder(MetadataCoderV2.of())
+            .apply("Open", FileIO.readMatches());
       }
     };
+  }
+
+  private static final class MatchFn extends DoFn<String, MatchResult.Metadata> {
+    @ProcessElement
+    public void process(@Element String file, OutputReceiver<MatchResult.Metadata> out) throws IOException {
+      out.output(FileSystems.matchSingleFileSpec(file));
+    }
   }
 
   /** Reads the given files (as listed by {@link #resolve}), spread over the workers. */
