@@ -57,13 +57,15 @@ public final class TaxiGold {
           .addNullableDoubleField("total_amount")
           .build();
 
-  static final GroupTotals TOTALS =
-      GroupTotals.by("pulocationid", "trip_type", "payment_type")
-          .sum("fare_amount", "total_fare_amount")
-          .count("trip_count")
-          .sum("trip_distance", "total_trip_distance")
-          .sum("tip_amount", "total_tip_amount")
-          .sum("total_amount", "total_amount");
+  /** The gold: the original's sum of fares, plus the trip count and the other sums. */
+  static GroupTotals totals() {
+    return GroupTotals.by("pulocationid", "trip_type", "payment_type")
+        .sum("fare_amount", "total_fare_amount")
+        .count("trip_count")
+        .sum("trip_distance", "total_trip_distance")
+        .sum("tip_amount", "total_tip_amount")
+        .sum("total_amount", "total_amount");
+  }
 
   /** The gold rows and the staging rows rejected on the way. */
   public record Outputs(PCollection<Row> gold, PCollection<Reject> rejects) {}
@@ -141,7 +143,7 @@ public final class TaxiGold {
       staged = parsed.getOutput();
       rejects = parsed.getRejects();
     }
-    return new Outputs(staged.apply("Totals", TOTALS), rejects);
+    return new Outputs(staged.apply("Totals", totals()), rejects);
   }
 
   /** A staging directory (no wildcard, no extension) stands for the Parquet and CSV files in it. */

@@ -140,6 +140,23 @@ class TaxiGoldenTest {
   }
 
   @Test
+  void oneStagingFilePerInputAndARerunReplacesTheDirectory() throws Exception {
+    Path raw = Files.createDirectories(tmp.resolve("raw"));
+    for (String month : List.of("2020-05", "2020-06", "2020-07")) {
+      Files.copy(TaxiTestFiles.fixture("green_small.csv"), raw.resolve("green_tripdata_" + month + ".csv"));
+    }
+    RunReport three = staging(raw.resolve("*.csv"), tmp.resolve("staging"), "parquet");
+    assertThat(three.count("written"), is(24L));
+    assertThat(TaxiTestFiles.files(tmp.resolve("staging"), "parquet"), hasSize(3));
+
+    RunReport one = staging(raw.resolve("green_tripdata_2020-06.csv"), tmp.resolve("staging"), "parquet");
+    assertThat(one.count("written"), is(8L));
+    // The two part files of the first run that this one did not overwrite are gone: the gold reads one run.
+    assertThat(TaxiTestFiles.files(tmp.resolve("staging"), "parquet"), hasSize(1));
+    assertThat(TaxiTestFiles.readParquet(tmp.resolve("staging")), hasSize(8));
+  }
+
+  @Test
   void theJune2020HeadParsesWithoutRejects() throws Exception {
     // The shared sample is the first 1024 bytes of the real file: 8 complete rows, then a cut one.
     String text = Files.readString(Processes.sharedData().resolve(TaxiTestFiles.JUNE_HEAD));

@@ -3,57 +3,67 @@ package dev.beametl.transforms.aggregate;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.Arrays;
+import java.math.BigInteger;
 
 /**
- * A sum of doubles that does not depend on the order they are added in: the exact sum is kept as
- * non-overlapping partials (Shewchuk's algorithm) and rounded once, correctly, at the end. A runner
- * is free to add and merge in any order (bundles differ between the DirectRunner and Spark), and
- * the result is still the same double, and the closest double to the true sum.
+ * A sum of doubles that does not depend on the order they are added in: every double is an
+ * integer multiple of 2^-1074, so the sum is kept exactly as a big fixed-point integer (32-bit
+ * digits in longs, so an add touches three words and carries wait) and rounded once, correctly, at
+ * the end. A runner is free to add and merge in any order (bundles differ between the DirectRunner
+ * and Spark), and the result is still the same double: the closest one to the true sum.
  *
- * <p>NaN and infinities are kept apart and win, as in plain addition. A true sum beyond the double
+ * <p>NaN and infinities are kept apart and win, as in plain addition; a true sum beyond the double
  * range comes out infinite.
  */
 public final class ExactSum {
-  /** Non-overlapping, increasing in magnitude; their exact total is the sum. */
-  private double[] partials = new double[4];
-  private int size;
+  /** Bit 0 of word 0 is 2^-1074; the largest double's top bit is bit 2097; two words of headroom. */
+  private static final int WORDS = 68;
+  private static final long DIGIT = 0xFFFFFFFFL;
+  /** Each add changes a word by less than 2^33: normalise long before a word could overflow. */
+  private static final long ADDS_BEFORE_CARRY = 1L << 29;
+
+  private final long[] words = new long[WORDS];
+  private long pendingAdds;
   /** Sum of the non-finite inputs (0 when there were none). */
   private double special;
   private boolean empty = true;
 
   public void add(double x) {
     empty = false;
-    if (!Double.isFinite(x)) {
+    long bits = Double.doubleToRawLongBits(x);
+    int exponent = (int) (bits >>> 52) & 0x7ff;
+    if (exponent == 0x7ff) {
       special += x;
       return;
     }
-    int kept = 0;
-    for (int j = 0; j < size; j++) {
-      double y = partials[j];
-      if (Math.abs(x) < Math.abs(y)) {
-        double t = x;
-        x = y;
-        y = t;
+    long mantissa = bits & 0xFFFFFFFFFFFFFL;
+    int position;
+    if (exponent == 0) {
+      if (mantissa == 0) {
+        return;
       }
-      double hi = x + y;
-      double lo = y - (hi - x);
-      if (lo != 0.0) {
-        partials[kept++] = lo;
-      }
-      x = hi;
+      position = 0;
+    } else {
+      mantissa |= 1L << 52;
+      position = exponent - 1;
     }
-    if (!Double.isFinite(x)) {
-      // The partial sum left the double range: the exact value is no longer representable.
-      special += x;
-      size = 0;
-      return;
+    int w = position >>> 5;
+    int shift = position & 31;
+    long lo = (mantissa << shift) & DIGIT;
+    long mid = (mantissa >>> (32 - shift)) & DIGIT;
+    long hi = shift == 0 ? 0 : mantissa >>> (64 - shift);
+    if (bits < 0) {
+      words[w] -= lo;
+      words[w + 1] -= mid;
+      words[w + 2] -= hi;
+    } else {
+      words[w] += lo;
+      words[w + 1] += mid;
+      words[w + 2] += hi;
     }
-    if (kept == partials.length) {
-      partials = Arrays.copyOf(partials, kept * 2);
+    if (++pendingAdds == ADDS_BEFORE_CARRY) {
+      carry();
     }
-    partials[kept++] = x;
-    size = kept;
   }
 
   public void merge(ExactSum other) {
@@ -62,9 +72,12 @@ public final class ExactSum {
     }
     empty = false;
     special += other.special;
-    for (int j = 0; j < other.size; j++) {
-      add(other.partials[j]);
+    carry();
+    other.carry();
+    for (int i = 0; i < WORDS; i++) {
+      words[i] += other.words[i];
     }
+    carry();
   }
 
   /** True when nothing was added: SQL's SUM of no values is null, not 0. */
@@ -77,38 +90,58 @@ public final class ExactSum {
     if (special != 0.0) { // also true for NaN
       return special;
     }
-    int n = size;
-    if (n == 0) {
-      return 0.0;
+    carry();
+    BigInteger exact = BigInteger.ZERO;
+    for (int i = WORDS - 1; i >= 0; i--) {
+      exact = exact.shiftLeft(32).add(BigInteger.valueOf(words[i]));
     }
-    double hi = partials[--n];
-    double lo = 0.0;
-    while (n > 0) {
-      double x = hi;
-      double y = partials[--n];
-      hi = x + y;
-      lo = y - (hi - x);
-      if (lo != 0.0) {
-        break;
+    BigInteger magnitude = exact.abs();
+    int length = magnitude.bitLength();
+    double d;
+    if (length <= 63) {
+      d = magnitude.longValue();
+      d = Math.scalb(d, -1074);
+    } else {
+      // The top 63 bits, plus a sticky bit for anything below them: one correct rounding to 53 bits.
+      int drop = length - 63;
+      long top = magnitude.shiftRight(drop).longValue();
+      if (magnitude.getLowestSetBit() < drop) {
+        top |= 1;
       }
+      d = Math.scalb((double) top, drop - 1074);
     }
-    // Round half-even on the exact value: the rest of the partials tell on which side of the tie it is.
-    if (n > 0 && ((lo < 0 && partials[n - 1] < 0) || (lo > 0 && partials[n - 1] > 0))) {
-      double y = lo * 2;
-      double x = hi + y;
-      if (y == x - hi) {
-        hi = x;
-      }
+    return exact.signum() < 0 ? -d : d;
+  }
+
+  /** Propagates carries: every word but the last back to one 32-bit digit. */
+  private void carry() {
+    if (pendingAdds == 0) {
+      return;
     }
-    return hi;
+    for (int i = 0; i < WORDS - 1; i++) {
+      long c = words[i] >> 32;
+      words[i] -= c << 32;
+      words[i + 1] += c;
+    }
+    pendingAdds = 0;
   }
 
   void encode(DataOutputStream out) throws IOException {
+    carry();
     out.writeBoolean(empty);
     out.writeDouble(special);
-    out.writeInt(size);
-    for (int j = 0; j < size; j++) {
-      out.writeDouble(partials[j]);
+    int first = 0;
+    while (first < WORDS && words[first] == 0) {
+      first++;
+    }
+    int last = WORDS - 1;
+    while (last >= first && words[last] == 0) {
+      last--;
+    }
+    out.writeByte(first);
+    out.writeByte(last - first + 1);
+    for (int i = first; i <= last; i++) {
+      out.writeLong(words[i]);
     }
   }
 
@@ -116,12 +149,13 @@ public final class ExactSum {
     ExactSum sum = new ExactSum();
     sum.empty = in.readBoolean();
     sum.special = in.readDouble();
-    int n = in.readInt();
-    sum.partials = new double[Math.max(4, n)];
-    for (int j = 0; j < n; j++) {
-      sum.partials[j] = in.readDouble();
+    int first = in.readByte();
+    int n = in.readByte();
+    for (int i = 0; i < n; i++) {
+      sum.words[first + i] = in.readLong();
     }
-    sum.size = n;
+    // Not normalised by construction as far as the reader knows: carry before the next use.
+    sum.pendingAdds = n == 0 ? 0 : 1;
     return sum;
   }
 }

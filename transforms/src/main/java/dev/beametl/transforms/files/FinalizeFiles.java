@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Temporary files -> their final names {@code part-NNNNN-of-NNNNN.<ext>} under the output
  * directory, once every file is complete; then the temporary directory (with files of failed
- * attempts) is removed. A reader never sees a half-written output under a final name.
+ * attempts) is removed. A reader never sees a half-written output under a final name. Part files
+ * of an earlier run into the same directory that this run did not overwrite are deleted, so the
+ * directory holds exactly this run's output (a reader of the directory never mixes two runs).
  */
 public final class FinalizeFiles {
   private static final Logger LOG = LoggerFactory.getLogger(FinalizeFiles.class);
@@ -49,6 +51,16 @@ public final class FinalizeFiles {
       targets.add(dir.resolve(name, StandardResolveOptions.RESOLVE_FILE));
     }
     FileSystems.rename(sources, targets);
+    List<ResourceId> stale = new ArrayList<>();
+    for (MatchResult.Metadata m : FileSystems.match(dir + "part-*-of-*." + extension, EmptyMatchTreatment.ALLOW).metadata()) {
+      if (!targets.contains(m.resourceId())) {
+        stale.add(m.resourceId());
+      }
+    }
+    if (!stale.isEmpty()) {
+      FileSystems.delete(stale, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+      LOG.info("deleted {} part files of an earlier run under {}", stale.size(), directory);
+    }
     List<ResourceId> leftovers = new ArrayList<>();
     MatchResult match = FileSystems.match(tempDirectory + "*", EmptyMatchTreatment.ALLOW);
     for (MatchResult.Metadata m : match.metadata()) {

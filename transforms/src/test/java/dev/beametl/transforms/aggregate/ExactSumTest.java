@@ -50,6 +50,26 @@ class ExactSumTest {
   }
 
   @Test
+  void extremesCancelAndTinyValuesSurvive() {
+    List<Double> values = new ArrayList<>(List.of(Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_VALUE, 3 * Double.MIN_VALUE, -1e-300, 1e300, -1e300, 1e-300, -0.0, 123.456));
+    Random random = new Random(7);
+    for (int attempt = 0; attempt < 5; attempt++) {
+      Collections.shuffle(values, random);
+      ExactSum sum = new ExactSum();
+      values.forEach(sum::add);
+      assertThat(sum.value(), is(correctlyRounded(values)));
+    }
+    ExactSum negative = new ExactSum();
+    negative.add(-2.5);
+    negative.add(0.25);
+    assertThat(negative.value(), is(-2.25));
+    ExactSum overflow = new ExactSum();
+    overflow.add(Double.MAX_VALUE);
+    overflow.add(Double.MAX_VALUE);
+    assertThat(overflow.value(), is(Double.POSITIVE_INFINITY));
+  }
+
+  @Test
   void emptyAndSpecialValues() {
     ExactSum empty = new ExactSum();
     assertThat(empty.isEmpty(), is(true));
