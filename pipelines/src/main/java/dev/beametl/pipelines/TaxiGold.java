@@ -6,7 +6,6 @@ import dev.beametl.options.TaxiGoldOptions.LoadTo;
 import dev.beametl.transforms.aggregate.GroupTotals;
 import dev.beametl.transforms.csv.ParseCsvFiles;
 import dev.beametl.transforms.files.InputFiles;
-import dev.beametl.transforms.files.ReadParquetRows;
 import dev.beametl.transforms.files.WriteRows;
 import dev.beametl.transforms.jdbc.JdbcTarget;
 import dev.beametl.transforms.jdbc.PostgresReplace;
@@ -133,17 +132,13 @@ public final class TaxiGold {
       throw new IllegalArgumentException("the staging input mixes CSV and Parquet files; give one format per run");
     }
     PCollection<FileIO.ReadableFile> files = pipeline.apply("ReadFiles", InputFiles.readEvenly(inputs));
-    PCollection<Row> staged;
-    PCollection<Reject> rejects;
     if (csv.isEmpty()) {
-      staged = files.apply("ReadParquet", ReadParquetRows.as(INPUT));
-      rejects = pipeline.apply("NoRejects", Create.empty(TypeDescriptor.of(Reject.class)));
-    } else {
-      WithRejects<Row> parsed = files.apply("ParseCsv", ParseCsvFiles.as(TaxiStaging.SCHEMA));
-      staged = parsed.getOutput();
-      rejects = parsed.getRejects();
+      // Parquet staging is typed already: read only the columns needed, folding them as they are read.
+      return new Outputs(
+          files.apply("Totals", totals().overParquetFiles(INPUT)), pipeline.apply("NoRejects", Create.empty(TypeDescriptor.of(Reject.class))));
     }
-    return new Outputs(staged.apply("Totals", totals()), rejects);
+    WithRejects<Row> parsed = files.apply("ParseCsv", ParseCsvFiles.as(TaxiStaging.SCHEMA));
+    return new Outputs(parsed.getOutput().apply("Totals", totals()), parsed.getRejects());
   }
 
   /** A staging directory (no wildcard, no extension) stands for the Parquet and CSV files in it. */

@@ -1,6 +1,7 @@
 package dev.beametl.transforms.aggregate;
 
 import dev.beametl.transforms.EtlMetrics;
+import dev.beametl.transforms.files.ReadParquetRows;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -92,15 +94,39 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
 
   @Override
   public PCollection<Row> expand(PCollection<Row> rows) {
-    Schema input = rows.getSchema();
+    Plan plan = plan(rows.getSchema());
+    return merge(rows.apply("FoldPerBundle", ParDo.of(new FoldFn(plan))), plan);
+  }
+
+  /**
+   * The same totals over Parquet files, read and folded in one step: rows of {@code columns} (see
+   * {@link ReadParquetRows}) are folded as they are decoded and never handed on. Runners buffer a
+   * step's whole output for one input element (here: every row of a file) before the next step
+   * sees it; folding as it reads keeps a file's rows out of memory.
+   */
+  public PTransform<PCollection<FileIO.ReadableFile>, PCollection<Row>> overParquetFiles(Schema columns) {
+    ReadParquetRows.as(columns); // checks the column types now, not on a worker
+    return new PTransform<>() {
+      @Override
+      public PCollection<Row> expand(PCollection<FileIO.ReadableFile> files) {
+        Plan plan = plan(columns);
+        return merge(files.apply("ReadAndFold", ParDo.of(new FoldFilesFn(plan, columns))), plan);
+      }
+    };
+  }
+
+  /** Where the keys and measures are in the input, and the schemas of the keys and the output. */
+  private record Plan(Schema keySchema, int[] keyFields, int[] sumFields, Schema output) implements Serializable {}
+
+  private Plan plan(Schema input) {
     Schema.Builder keySchema = Schema.builder();
     int[] keyFields = new int[keys.size()];
     for (int i = 0; i < keyFields.length; i++) {
       keyFields[i] = fieldIndex(input, keys.get(i));
       keySchema.addField(keys.get(i), input.getField(keyFields[i]).getType().withNullable(true));
     }
-    Schema keys = keySchema.build();
-    Schema.Builder outputSchema = Schema.builder().addFields(keys.getFields());
+    Schema keyRows = keySchema.build();
+    Schema.Builder outputSchema = Schema.builder().addFields(keyRows.getFields());
     int[] sumFields = new int[measures.size()];
     for (int m = 0; m < sumFields.length; m++) {
       Measure measure = measures.get(m);
@@ -115,14 +141,16 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
         outputSchema.addNullableDoubleField(measure.output());
       }
     }
-    Schema output = outputSchema.build();
-    RowCoder keyCoder = RowCoder.of(keys);
-    KvCoder<Integer, Map<Row, Totals>> partialCoder = KvCoder.of(VarIntCoder.of(), TotalsMapCoder.of(keyCoder, sumFields.length));
-    return rows.apply("FoldPerBundle", ParDo.of(new FoldFn(keys, keyFields, sumFields)))
-        .setCoder(partialCoder)
+    return new Plan(keyRows, keyFields, sumFields, outputSchema.build());
+  }
+
+  /** Gathers the partial totals per bucket, merges them, and emits a row per group. */
+  private static PCollection<Row> merge(PCollection<KV<Integer, Map<Row, Totals>>> partials, Plan plan) {
+    return partials
+        .setCoder(KvCoder.of(VarIntCoder.of(), TotalsMapCoder.of(RowCoder.of(plan.keySchema()), plan.sumFields().length)))
         .apply("GatherPerBucket", GroupByKey.create())
-        .apply("MergeToRows", ParDo.of(new MergeToRowsFn(output, sumFields)))
-        .setRowSchema(output);
+        .apply("MergeToRows", ParDo.of(new MergeToRowsFn(plan.output(), plan.sumFields())))
+        .setRowSchema(plan.output());
   }
 
   private static int fieldIndex(Schema schema, String name) {
@@ -272,60 +300,35 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
     }
   }
 
-  /** Combiner lifting by hand: one accumulator per key per bundle, handed on at the bundle's end. */
-  private static final class FoldFn extends DoFn<Row, KV<Integer, Map<Row, Totals>>> {
-    private final Counter written = EtlMetrics.written();
-    private final Schema keySchema;
-    private final int[] keyFields;
-    private final int[] sumFields;
-    private transient Map<GroupKey, Totals> totals;
-    private transient long folded;
+  /** One bundle's accumulators: one per group, handed on in buckets. */
+  private static final class Folder {
+    private final Plan plan;
+    private Map<GroupKey, Totals> totals = new HashMap<>();
 
-    FoldFn(Schema keySchema, int[] keyFields, int[] sumFields) {
-      this.keySchema = keySchema;
-      this.keyFields = keyFields;
-      this.sumFields = sumFields;
+    Folder(Plan plan) {
+      this.plan = plan;
     }
 
-    @StartBundle
-    public void startBundle() {
-      totals = new HashMap<>();
-      folded = 0;
-    }
-
-    @ProcessElement
-    public void process(@Element Row row, BoundedWindow window, OutputReceiver<KV<Integer, Map<Row, Totals>>> out) {
-      if (!(window instanceof GlobalWindow)) {
-        throw new IllegalStateException("GroupTotals folds rows across a bundle: it needs the global window");
-      }
+    /** Folds a row in; returns true when the bundle holds so many groups that it should hand them on. */
+    boolean fold(Row row) {
+      int[] keyFields = plan.keyFields();
       Object[] key = new Object[keyFields.length];
       for (int i = 0; i < key.length; i++) {
         key[i] = row.getValue(keyFields[i]);
       }
-      totals.computeIfAbsent(new GroupKey(key), k -> new Totals(sumFields.length)).add(row, sumFields);
-      // Counted in batches: a metric update per row is a measurable share of folding it.
-      if (++folded % 10_000 == 0) {
-        written.inc(10_000);
-      }
-      if (totals.size() >= MAX_KEYS_PER_BUNDLE) {
-        buckets().forEach(out::output);
-        totals = new HashMap<>();
-      }
+      totals.computeIfAbsent(new GroupKey(key), k -> new Totals(plan.sumFields().length)).add(row, plan.sumFields());
+      return totals.size() >= MAX_KEYS_PER_BUNDLE;
     }
 
-    @FinishBundle
-    public void finishBundle(FinishBundleContext context) {
-      buckets().forEach(kv -> context.output(kv, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE));
-      written.inc(folded % 10_000);
-      totals = null;
-    }
-
-    private List<KV<Integer, Map<Row, Totals>>> buckets() {
+    /** The accumulators so far, one map per non-empty bucket; starts afresh. */
+    List<KV<Integer, Map<Row, Totals>>> handOn() {
       List<Map<Row, Totals>> maps = new ArrayList<>();
       for (int b = 0; b < BUCKETS; b++) {
         maps.add(new HashMap<>());
       }
-      totals.forEach((k, t) -> maps.get(Math.floorMod(k.hash, BUCKETS)).put(Row.withSchema(keySchema).attachValues(Arrays.asList(k.values)), t));
+      totals.forEach(
+          (k, t) -> maps.get(Math.floorMod(k.hash, BUCKETS)).put(Row.withSchema(plan.keySchema()).attachValues(Arrays.asList(k.values)), t));
+      totals = new HashMap<>();
       List<KV<Integer, Map<Row, Totals>>> out = new ArrayList<>();
       for (int b = 0; b < BUCKETS; b++) {
         if (!maps.get(b).isEmpty()) {
@@ -333,6 +336,92 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
         }
       }
       return out;
+    }
+  }
+
+  /** Combiner lifting by hand: one accumulator per group per bundle, handed on at the bundle's end. */
+  private static final class FoldFn extends DoFn<Row, KV<Integer, Map<Row, Totals>>> {
+    private final Counter written = EtlMetrics.written();
+    private final Plan plan;
+    private transient Folder folder;
+    private transient long folded;
+
+    FoldFn(Plan plan) {
+      this.plan = plan;
+    }
+
+    @StartBundle
+    public void startBundle() {
+      folder = new Folder(plan);
+      folded = 0;
+    }
+
+    @ProcessElement
+    public void process(@Element Row row, BoundedWindow window, OutputReceiver<KV<Integer, Map<Row, Totals>>> out) {
+      checkGlobal(window);
+      if (folder.fold(row)) {
+        folder.handOn().forEach(out::output);
+      }
+      // Counted in batches: a metric update per row is a measurable share of folding it.
+      if (++folded % 10_000 == 0) {
+        written.inc(10_000);
+      }
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) {
+      folder.handOn().forEach(kv -> context.output(kv, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE));
+      written.inc(folded % 10_000);
+      folder = null;
+    }
+  }
+
+  /** {@link FoldFn} over the rows of Parquet files, read here. */
+  private static final class FoldFilesFn extends DoFn<FileIO.ReadableFile, KV<Integer, Map<Row, Totals>>> {
+    private final Counter read = EtlMetrics.read();
+    private final Counter written = EtlMetrics.written();
+    private final Plan plan;
+    private final Schema columns;
+    private transient Folder folder;
+
+    FoldFilesFn(Plan plan, Schema columns) {
+      this.plan = plan;
+      this.columns = columns;
+    }
+
+    @StartBundle
+    public void startBundle() {
+      folder = new Folder(plan);
+    }
+
+    @ProcessElement
+    public void process(@Element FileIO.ReadableFile file, BoundedWindow window, OutputReceiver<KV<Integer, Map<Row, Totals>>> out)
+        throws IOException {
+      checkGlobal(window);
+      long[] rows = {0};
+      ReadParquetRows.forEachRow(
+          file,
+          columns,
+          read,
+          row -> {
+            rows[0]++;
+            if (folder.fold(row)) {
+              folder.handOn().forEach(out::output);
+            }
+          });
+      written.inc(rows[0]);
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) {
+      folder.handOn().forEach(kv -> context.output(kv, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE));
+      folder = null;
+    }
+  }
+
+  private static void checkGlobal(BoundedWindow window) {
+    if (!(window instanceof GlobalWindow)) {
+      throw new IllegalStateException("GroupTotals folds rows across a bundle: it needs the global window");
     }
   }
 

@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.schemas.Schema;
@@ -55,27 +56,35 @@ public final class ReadParquetRows extends PTransform<PCollection<FileIO.Readabl
 
     @ProcessElement
     public void process(@Element FileIO.ReadableFile file, OutputReceiver<Row> out) throws IOException {
-      String name = file.getMetadata().resourceId().toString();
-      RowReadSupport support = new RowReadSupport(schema);
-      try (ParquetReader<Row> reader =
-          new ParquetReader.Builder<Row>(new ChannelInputFile(file)) {
-            @Override
-            protected ReadSupport<Row> getReadSupport() {
-              return support;
-            }
-          }.withConf(new Configuration(false)).build()) {
-        long rows = 0;
-        for (Row row = reader.read(); row != null; row = reader.read()) {
-          out.output(row);
-          // Counted in batches: a metric update per row costs as much as decoding the row.
-          if (++rows % 10_000 == 0) {
-            read.inc(10_000);
+      forEachRow(file, schema, read, out::output);
+    }
+  }
+
+  /**
+   * Hands every row of one file to {@code each}, counting them as {@code read}: for a step that
+   * consumes rows as it reads them instead of emitting them (see {@code GroupTotals}).
+   */
+  public static void forEachRow(FileIO.ReadableFile file, Schema schema, Counter read, Consumer<Row> each) throws IOException {
+    String name = file.getMetadata().resourceId().toString();
+    RowReadSupport support = new RowReadSupport(schema);
+    try (ParquetReader<Row> reader =
+        new ParquetReader.Builder<Row>(new ChannelInputFile(file)) {
+          @Override
+          protected ReadSupport<Row> getReadSupport() {
+            return support;
           }
+        }.withConf(new Configuration(false)).build()) {
+      long rows = 0;
+      for (Row row = reader.read(); row != null; row = reader.read()) {
+        each.accept(row);
+        // Counted in batches: a metric update per row costs as much as decoding the row.
+        if (++rows % 10_000 == 0) {
+          read.inc(10_000);
         }
-        read.inc(rows % 10_000);
-      } catch (RuntimeException e) {
-        throw new IOException("cannot read " + name + " as " + schema.getFieldNames() + ": " + e.getMessage(), e);
       }
+      read.inc(rows % 10_000);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot read " + name + " as " + schema.getFieldNames() + ": " + e.getMessage(), e);
     }
   }
 
