@@ -29,7 +29,15 @@ public final class PipelineCatalog {
           new Entry(
               "dataset-summary",
               "Any CSV -> group-by summary (min, max, sum, avg, count, count_distinct) -> one sorted Parquet/CSV file.",
-              DatasetSummaryOptions.class));
+              DatasetSummaryOptions.class),
+          new Entry(
+              "taxi-staging",
+              "NYC green taxi CSV -> typed staging Parquet/CSV (bad values to rejects).",
+              TaxiStagingOptions.class),
+          new Entry(
+              "taxi-gold",
+              "Taxi staging -> totals per pickup location, trip and payment type -> files, then Redshift/PostgreSQL (replace).",
+              TaxiGoldOptions.class));
 
   private PipelineCatalog() {}
 

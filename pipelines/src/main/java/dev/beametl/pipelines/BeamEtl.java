@@ -7,6 +7,8 @@ import dev.beametl.options.LoanFilterOptions;
 import dev.beametl.options.OptionsParser;
 import dev.beametl.options.PipelineCatalog;
 import dev.beametl.options.RideWeatherOptions;
+import dev.beametl.options.TaxiGoldOptions;
+import dev.beametl.options.TaxiStagingOptions;
 import dev.beametl.transforms.report.RunReport;
 import dev.beametl.transforms.s3.PathStyleS3ClientBuilderFactory;
 import java.io.PrintStream;
@@ -87,6 +89,10 @@ public final class BeamEtl {
         return RideWeather.run(options.as(RideWeatherOptions.class));
       case DatasetSummary.NAME:
         return DatasetSummary.run(options.as(DatasetSummaryOptions.class));
+      case TaxiStaging.NAME:
+        return TaxiStaging.run(options.as(TaxiStagingOptions.class));
+      case TaxiGold.NAME:
+        return TaxiGold.run(options.as(TaxiGoldOptions.class));
       default:
         throw new IllegalStateException("pipeline " + pipeline + " is in the catalog but has no runner");
     }

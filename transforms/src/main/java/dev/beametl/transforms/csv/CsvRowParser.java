@@ -2,11 +2,11 @@ package dev.beametl.transforms.csv;
 
 import dev.beametl.transforms.rejects.Reject;
 import java.io.Serializable;
+import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.values.Row;
@@ -23,7 +25,9 @@ import org.joda.time.Instant;
 /**
  * Turns CSV records into {@link Row}s of a declared schema. Columns are bound by header name
  * (case-insensitive), so column order in the file does not matter; empty fields are nulls.
- * Anything that does not fit becomes a {@link Reject} naming the column and the reason.
+ * Anything that does not fit becomes a {@link Reject} naming the column and the reason. A column
+ * the schema does not know is a header error, unless it was declared with
+ * {@link #withIgnoredColumns}.
  *
  * <p>Supported field types: INT32, INT64, DOUBLE, STRING, BOOLEAN and DATETIME
  * ({@code yyyy-MM-dd HH:mm:ss[.fraction]}, read as UTC).
@@ -44,12 +48,17 @@ public final class CsvRowParser implements Serializable {
   private final Schema outputSchema;
   private final boolean sourceColumns;
   private final String step;
+  /** Lower-case names of file columns that are allowed and skipped. */
+  private final Set<String> ignoredColumns;
+  /** Any column the schema does not name is skipped. */
   private final boolean extraColumnsAllowed;
 
-  private CsvRowParser(Schema dataSchema, boolean sourceColumns, String step, boolean extraColumnsAllowed) {
+  private CsvRowParser(
+      Schema dataSchema, boolean sourceColumns, String step, Set<String> ignoredColumns, boolean extraColumnsAllowed) {
     this.dataSchema = dataSchema;
     this.sourceColumns = sourceColumns;
     this.step = step;
+    this.ignoredColumns = ignoredColumns;
     this.extraColumnsAllowed = extraColumnsAllowed;
     this.outputSchema =
         sourceColumns
@@ -63,17 +72,31 @@ public final class CsvRowParser implements Serializable {
 
   /** A parser for {@code schema}; rejects are attributed to {@code step}. */
   public static CsvRowParser of(Schema schema, String step) {
-    return new CsvRowParser(schema, false, step, false);
+    return new CsvRowParser(schema, false, step, Set.of(), false);
   }
 
   /** Also adds {@code source_file} and {@code source_record} to every row: its lineage, and a natural key. */
   public CsvRowParser withSourceColumns() {
-    return new CsvRowParser(dataSchema, true, step, extraColumnsAllowed);
+    return new CsvRowParser(dataSchema, true, step, ignoredColumns, extraColumnsAllowed);
   }
 
   /** Files may have columns the schema does not name; they are skipped (the field count is still checked). */
   public CsvRowParser allowingExtraColumns() {
-    return new CsvRowParser(dataSchema, sourceColumns, step, true);
+    return new CsvRowParser(dataSchema, sourceColumns, step, ignoredColumns, true);
+  }
+
+  /**
+   * File columns (matched case-insensitively) that are dropped instead of being a header error.
+   * They may also be absent: files of older layouts without them still bind.
+   */
+  public CsvRowParser withIgnoredColumns(String... columns) {
+    Set<String> names = Arrays.stream(columns).map(c -> c.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    for (String name : names) {
+      if (dataSchema.getFieldNames().stream().anyMatch(f -> f.equalsIgnoreCase(name))) {
+        throw new IllegalArgumentException("column " + name + " is in the schema; it cannot also be ignored");
+      }
+    }
+    return new CsvRowParser(dataSchema, sourceColumns, step, names, extraColumnsAllowed);
   }
 
   public Schema outputSchema() {
@@ -103,7 +126,7 @@ public final class CsvRowParser implements Serializable {
         out.reject(reject("malformed_csv", null, record.malformed(), source, record, ""));
         return;
       }
-      // The original text is rebuilt only for a reject: formatting every record costs more than parsing it.
+      // The original text is rebuilt only for a reject: most records never need it.
       if (headerProblem != null) {
         out.reject(reject("bad_header", null, headerProblem, source, record, record.originalText()));
         return;
@@ -125,7 +148,7 @@ public final class CsvRowParser implements Serializable {
         String text = values.get(columnOfField[i]);
         try {
           fields[i] = cast(field.getType(), text);
-        } catch (IllegalArgumentException | DateTimeParseException e) {
+        } catch (IllegalArgumentException | DateTimeException e) {
           String detail = String.format("'%s' is not a valid %s", text, typeName(field.getType()));
           out.reject(reject("unparsable_value", field.getName(), detail, source, record, record.originalText()));
           return;
@@ -169,7 +192,9 @@ public final class CsvRowParser implements Serializable {
       }
     }
     List<String> unknown =
-        extraColumnsAllowed ? List.of() : header.stream().filter(h -> columns.containsKey(h.toLowerCase(Locale.ROOT))).toList();
+        header.stream()
+            .filter(h -> !extraColumnsAllowed && columns.containsKey(h.toLowerCase(Locale.ROOT)) && !ignoredColumns.contains(h.toLowerCase(Locale.ROOT)))
+            .toList();
     List<String> problems = new ArrayList<>();
     if (header.isEmpty()) {
       problems.add("no header row");
@@ -195,7 +220,7 @@ public final class CsvRowParser implements Serializable {
     try {
       cast(type, text);
       return true;
-    } catch (IllegalArgumentException | DateTimeParseException e) {
+    } catch (IllegalArgumentException | DateTimeException e) {
       return false;
     }
   }
@@ -228,10 +253,34 @@ public final class CsvRowParser implements Serializable {
         }
         throw new IllegalArgumentException(trimmed);
       case DATETIME:
-        return new Instant(LocalDateTime.parse(trimmed, DATETIME).toInstant(ZoneOffset.UTC).toEpochMilli());
+        return new Instant(parseDateTimeMillis(trimmed));
       default:
         throw new UnsupportedOperationException("CSV columns of type " + type + " are not supported");
     }
+  }
+
+  /** {@code yyyy-MM-dd HH:mm:ss[.fraction]} as UTC epoch millis; the common fraction-less form without a formatter. */
+  static long parseDateTimeMillis(String s) {
+    if (s.length() == 19
+        && s.charAt(4) == '-' && s.charAt(7) == '-' && s.charAt(10) == ' ' && s.charAt(13) == ':' && s.charAt(16) == ':') {
+      LocalDateTime t =
+          LocalDateTime.of(
+              digits(s, 0, 4), digits(s, 5, 7), digits(s, 8, 10), digits(s, 11, 13), digits(s, 14, 16), digits(s, 17, 19));
+      return t.toEpochSecond(ZoneOffset.UTC) * 1000;
+    }
+    return LocalDateTime.parse(s, DATETIME).toInstant(ZoneOffset.UTC).toEpochMilli();
+  }
+
+  private static int digits(String s, int from, int to) {
+    int n = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        throw new DateTimeException("not a timestamp: " + s);
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
   }
 
   /** Plain decimal notation only: Java would also accept "1d", "NaN" or hex, which no CSV means. */

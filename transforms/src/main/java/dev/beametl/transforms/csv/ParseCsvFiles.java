@@ -1,5 +1,6 @@
 package dev.beametl.transforms.csv;
 
+import dev.beametl.options.FileOutputOptions.OutputFormat;
 import dev.beametl.transforms.EtlMetrics;
 import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;
@@ -40,9 +41,19 @@ public final class ParseCsvFiles extends PTransform<PCollection<FileIO.ReadableF
     return new ParseCsvFiles(CsvRowParser.of(schema, "parse"));
   }
 
+  /** Drops these file columns instead of refusing the header (see {@link CsvRowParser#withIgnoredColumns}). */
+  public ParseCsvFiles withIgnoredColumns(String... columns) {
+    return new ParseCsvFiles(parser.withIgnoredColumns(columns));
+  }
+
   /** Adds {@code source_file} and {@code source_record} columns (see {@link CsvRowParser#withSourceColumns()}). */
   public ParseCsvFiles withSourceColumns() {
     return new ParseCsvFiles(parser.withSourceColumns());
+  }
+
+  /** Parses and writes the rows straight to files under {@code directory}, one per input file (see {@link ParseCsvToFiles}). */
+  public ParseCsvToFiles writeTo(String directory, OutputFormat format) {
+    return new ParseCsvToFiles(parser, directory, format);
   }
 
   @Override

@@ -11,6 +11,9 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MetadataCoderV2;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.Reshuffle;
@@ -60,6 +63,32 @@ public final class InputFiles {
       throw new IllegalArgumentException("no input files match " + String.join(", ", specs));
     }
     return files.stream().distinct().sorted().toList();
+  }
+
+  /**
+   * Reads the given files without a shuffle: the runner splits the list itself, evenly by count
+   * (Spark deals them to its partitions, the DirectRunner to its threads). For steps that do a lot
+   * of work per file: a random-key {@link #read} can leave one core with most of the files.
+   */
+  public static PTransform<PBegin, PCollection<FileIO.ReadableFile>> readEvenly(List<String> files) {
+    return new PTransform<>() {
+      @Override
+      public PCollection<FileIO.ReadableFile> expand(PBegin begin) {
+        // Not FileIO.matchAll(): it reshuffles its output by random key, which is what this avoids.
+        return begin
+            .apply("ListFiles", Create.of(files))
+            .apply("Match", ParDo.of(new MatchFn()))
+            .setCoder(MetadataCoderV2.of())
+            .apply("Open", FileIO.readMatches());
+      }
+    };
+  }
+
+  private static final class MatchFn extends DoFn<String, MatchResult.Metadata> {
+    @ProcessElement
+    public void process(@Element String file, OutputReceiver<MatchResult.Metadata> out) throws IOException {
+      out.output(FileSystems.matchSingleFileSpec(file));
+    }
   }
 
   /** Reads the given files (as listed by {@link #resolve}; an empty list reads nothing), spread over the workers. */

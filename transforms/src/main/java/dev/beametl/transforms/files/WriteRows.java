@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.beametl.options.FileOutputOptions.OutputFormat;
+import dev.beametl.transforms.EtlMetrics;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.StringWriter;
@@ -23,10 +24,13 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
+import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Contextful;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.util.RowJson;
 import org.apache.beam.sdk.values.PCollection;
@@ -54,16 +58,23 @@ public final class WriteRows extends PTransform<PCollection<Row>, WriteFilesResu
   private final int shards;
   /** Null: written as FileIO shards; otherwise one file, sorted by these fields. */
   private final @Nullable List<String> sortFields;
+  private final boolean countWritten;
 
-  private WriteRows(String directory, OutputFormat format, int shards, @Nullable List<String> sortFields) {
+  private WriteRows(String directory, OutputFormat format, int shards, @Nullable List<String> sortFields, boolean countWritten) {
     this.directory = directory;
     this.format = format;
     this.shards = shards;
     this.sortFields = sortFields;
+    this.countWritten = countWritten;
   }
 
   public static WriteRows to(String directory, OutputFormat format) {
-    return new WriteRows(directory, format, 0, null);
+    return new WriteRows(directory, format, 0, null, false);
+  }
+
+  /** Counts each row as {@code written} (for a pipeline whose output is these files). */
+  public WriteRows countingWritten() {
+    return new WriteRows(directory, format, shards, sortFields, true);
   }
 
   /** A fixed number of files; 0 (the default) lets the runner choose. Undoes {@link #sortedBy}. */
@@ -71,7 +82,7 @@ public final class WriteRows extends PTransform<PCollection<Row>, WriteFilesResu
     if (shards < 0) {
       throw new IllegalArgumentException("shards must be >= 0, got " + shards);
     }
-    return new WriteRows(directory, format, shards, null);
+    return new WriteRows(directory, format, shards, null, countWritten);
   }
 
   /**
@@ -80,11 +91,14 @@ public final class WriteRows extends PTransform<PCollection<Row>, WriteFilesResu
    * for small results such as summaries.
    */
   public WriteRows sortedBy(List<String> fields) {
-    return new WriteRows(directory, format, 1, List.copyOf(fields));
+    return new WriteRows(directory, format, 1, List.copyOf(fields), countWritten);
   }
 
   @Override
   public WriteFilesResult<Void> expand(PCollection<Row> rows) {
+    if (countWritten) {
+      rows = rows.apply("CountWritten", ParDo.of(new CountFn())).setRowSchema(rows.getSchema());
+    }
     Schema schema = rows.getSchema();
     Encoding<?> encoding = encoding(schema);
     String suffix = "." + format.name().toLowerCase(Locale.ROOT);
@@ -119,6 +133,16 @@ public final class WriteRows extends PTransform<PCollection<Row>, WriteFilesResu
 
   private static <T> FileIO.Write<Void, Row> unsorted(Encoding<T> encoding) {
     return FileIO.<Row>write().via(Contextful.fn(encoding.toOutput()), encoding.sink());
+  }
+
+  private static final class CountFn extends DoFn<Row, Row> {
+    private final Counter written = EtlMetrics.written();
+
+    @ProcessElement
+    public void process(@Element Row row, OutputReceiver<Row> out) {
+      written.inc();
+      out.output(row);
+    }
   }
 
   static String csvHeader(Schema schema) {

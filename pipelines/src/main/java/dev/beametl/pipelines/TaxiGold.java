@@ -1,0 +1,165 @@
+package dev.beametl.pipelines;
+
+import dev.beametl.options.FileOutputOptions.OutputFormat;
+import dev.beametl.options.TaxiGoldOptions;
+import dev.beametl.options.TaxiGoldOptions.LoadTo;
+import dev.beametl.transforms.aggregate.GroupTotals;
+import dev.beametl.transforms.csv.ParseCsvFiles;
+import dev.beametl.transforms.files.InputFiles;
+import dev.beametl.transforms.files.WriteRows;
+import dev.beametl.transforms.jdbc.JdbcTarget;
+import dev.beametl.transforms.jdbc.PostgresReplace;
+import dev.beametl.transforms.jdbc.RedshiftCopyReplace;
+import dev.beametl.transforms.jdbc.SqlSession;
+import dev.beametl.transforms.rejects.Reject;
+import dev.beametl.transforms.rejects.WithRejects;
+import dev.beametl.transforms.rejects.WriteRejects;
+import dev.beametl.transforms.report.RunReport;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.WriteFilesResult;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.transforms.Wait;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptor;
+
+/**
+ * {@code taxi-gold} (was the EMR step, the Airflow DAG and the Redshift COPY): staging files ->
+ * per {@code pulocationid, trip_type, payment_type} (a null key is its own group) the sums of
+ * fare, distance, tip and total (nulls skipped) and the trip count -> Parquet or CSV files ->
+ * optionally the table {@code nyc.main_data} replaced with them in one transaction.
+ *
+ * <p>Counts: {@code read} staging rows, each {@code written} into exactly one group (or rejected,
+ * for a CSV staging value that does not parse); {@code groups} gold rows; {@code loaded} rows in
+ * PostgreSQL, {@code loads} for a Redshift COPY.
+ */
+public final class TaxiGold {
+  public static final String NAME = "taxi-gold";
+  public static final String DEFAULT_TABLE = "nyc.main_data";
+
+  /** The staging columns the gold needs: only these are decoded from Parquet. */
+  static final Schema INPUT =
+      Schema.builder()
+          .addNullableInt64Field("pulocationid")
+          .addNullableInt64Field("trip_type")
+          .addNullableInt64Field("payment_type")
+          .addNullableDoubleField("fare_amount")
+          .addNullableDoubleField("trip_distance")
+          .addNullableDoubleField("tip_amount")
+          .addNullableDoubleField("total_amount")
+          .build();
+
+  /** The gold: the original's sum of fares, plus the trip count and the other sums. */
+  static GroupTotals totals() {
+    return GroupTotals.by("pulocationid", "trip_type", "payment_type")
+        .sum("fare_amount", "total_fare_amount")
+        .count("trip_count")
+        .sum("trip_distance", "total_trip_distance")
+        .sum("tip_amount", "total_tip_amount")
+        .sum("total_amount", "total_amount");
+  }
+
+  /** The gold rows and the staging rows rejected on the way. */
+  public record Outputs(PCollection<Row> gold, PCollection<Reject> rejects) {}
+
+  private TaxiGold() {}
+
+  public static void main(String[] args) {
+    BeamEtl.main(LoanFilter.prepend(NAME, args));
+  }
+
+  public static RunReport run(TaxiGoldOptions options) {
+    return run(options, null);
+  }
+
+  /**
+   * As {@link #run(TaxiGoldOptions)}, sending the Redshift SQL to {@code redshiftSessions} instead of
+   * a JDBC connection to {@code --jdbcUrl} when not null (tests record it: no Redshift here).
+   */
+  public static RunReport run(TaxiGoldOptions options, SqlSession.Factory redshiftSessions) {
+    OutputFormat format = TaxiStaging.checkFormat(options.getOutputFormat());
+    LoadTo loadTo = options.getLoadTo();
+    JdbcTarget target = loadTo == LoadTo.NONE ? null : target(options);
+    RedshiftCopyReplace redshift = null;
+    if (loadTo == LoadTo.REDSHIFT) {
+      if (format != OutputFormat.PARQUET) {
+        throw new IllegalArgumentException("--loadTo=redshift COPYs Parquet: use --outputFormat=parquet");
+      }
+      redshift =
+          redshiftSessions == null
+              ? RedshiftCopyReplace.of(target, options.getOutput(), options.getRedshiftIamRole())
+              : RedshiftCopyReplace.of(target.table(), options.getOutput(), options.getRedshiftIamRole(), redshiftSessions);
+    }
+    PipelineRun run = PipelineRun.start(options);
+    List<String> inputs = InputFiles.resolve(inputPatterns(options.getInput()));
+    run.inputs(inputs).output(options.getOutput());
+
+    Pipeline pipeline = Pipeline.create(options);
+    Outputs outputs = build(pipeline, inputs);
+    int shards = options.getOutputShards() == 0 ? 1 : options.getOutputShards();
+    WriteFilesResult<Void> written = outputs.gold().apply("WriteGold", WriteRows.to(options.getOutput(), format).withNumShards(shards));
+    PCollection<String> files = written.getPerDestinationOutputFilenames().apply("FileNames", Values.create());
+    outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
+    switch (loadTo) {
+      case POSTGRES:
+        run.output(target.toString());
+        outputs.gold()
+            .apply("AfterFiles", Wait.on(files))
+            .setRowSchema(outputs.gold().getSchema())
+            .apply("LoadPostgres", PostgresReplace.into(target));
+        break;
+      case REDSHIFT:
+        run.output(target.toString());
+        files.apply("LoadRedshift", redshift);
+        break;
+      default:
+        break;
+    }
+    return run.execute(pipeline, report -> {});
+  }
+
+  /** Reads the staging files (Parquet, or CSV written with --outputFormat=csv) and totals them. */
+  public static Outputs build(Pipeline pipeline, List<String> inputs) {
+    List<String> csv = inputs.stream().filter(f -> f.toLowerCase(Locale.ROOT).endsWith(".csv")).toList();
+    if (!csv.isEmpty() && csv.size() != inputs.size()) {
+      throw new IllegalArgumentException("the staging input mixes CSV and Parquet files; give one format per run");
+    }
+    PCollection<FileIO.ReadableFile> files = pipeline.apply("ReadFiles", InputFiles.readEvenly(inputs));
+    if (csv.isEmpty()) {
+      // Parquet staging is typed already: read only the columns needed, folding them as they are read.
+      return new Outputs(
+          files.apply("Totals", totals().overParquetFiles(INPUT)), pipeline.apply("NoRejects", Create.empty(TypeDescriptor.of(Reject.class))));
+    }
+    WithRejects<Row> parsed = files.apply("ParseCsv", ParseCsvFiles.as(TaxiStaging.SCHEMA));
+    return new Outputs(parsed.getOutput().apply("Totals", totals()), parsed.getRejects());
+  }
+
+  /** A staging directory (no wildcard, no extension) stands for the Parquet and CSV files in it. */
+  static String inputPatterns(String input) {
+    List<String> patterns = new ArrayList<>();
+    for (String pattern : Arrays.stream(input.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()) {
+      String last = pattern.substring(pattern.lastIndexOf('/') + 1);
+      boolean directory = pattern.endsWith("/") || (!pattern.matches(".*[*?\\[{].*") && !last.contains("."));
+      if (directory) {
+        String dir = pattern.endsWith("/") ? pattern : pattern + "/";
+        patterns.add(dir + "*.parquet");
+        patterns.add(dir + "*.csv");
+      } else {
+        patterns.add(pattern);
+      }
+    }
+    return String.join(",", patterns);
+  }
+
+  static JdbcTarget target(TaxiGoldOptions options) {
+    String table = options.getTable() != null ? options.getTable() : DEFAULT_TABLE;
+    return JdbcTarget.of(options.getJdbcUrl(), options.getJdbcUser(), options.getJdbcPasswordEnv(), table);
+  }
+}

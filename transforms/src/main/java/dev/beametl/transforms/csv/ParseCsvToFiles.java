@@ -1,0 +1,192 @@
+package dev.beametl.transforms.csv;
+
+import dev.beametl.options.FileOutputOptions.OutputFormat;
+import dev.beametl.transforms.EtlMetrics;
+import dev.beametl.transforms.files.FinalizeFiles;
+import dev.beametl.transforms.files.RowFileWriter;
+import dev.beametl.transforms.rejects.Reject;
+import dev.beametl.transforms.rejects.WithRejects;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ParseCsvFiles} and the file write in one step: each CSV file is parsed and its typed rows
+ * are written straight to one output file (Parquet or CSV), so the rows are never handed from
+ * step to step. Output: the final file names ({@code part-NNNNN-of-NNNNN}, one per input file,
+ * in input order), and the rejects.
+ *
+ * <p>Why one step: a step with two outputs (rows and rejects) makes Beam's Spark runner keep all
+ * its output in memory (re-parsing when it does not fit), and the DirectRunner shuffles every row
+ * to shard a write. Here only file names and rejects leave the step. Counts {@code read} and
+ * {@code written} per row; rejects are counted by the rejects sink.
+ */
+public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.ReadableFile>, WithRejects<String>> {
+  private static final TupleTag<KV<String, String>> TEMP_FILES = new TupleTag<>() {};
+  private static final TupleTag<Reject> REJECTS = new TupleTag<>() {};
+  private static final TupleTag<String> FILES = new TupleTag<>() {};
+
+  private final CsvRowParser parser;
+  private final String directory;
+  private final OutputFormat format;
+
+  ParseCsvToFiles(CsvRowParser parser, String directory, OutputFormat format) {
+    if (format != OutputFormat.PARQUET && format != OutputFormat.CSV) {
+      throw new IllegalArgumentException("parsed rows are written as parquet or csv, not " + format);
+    }
+    this.parser = parser;
+    this.directory = directory;
+    this.format = format;
+  }
+
+  @Override
+  public WithRejects<String> expand(PCollection<FileIO.ReadableFile> files) {
+    String temp = FinalizeFiles.tempDirectory(directory, UUID.randomUUID().toString());
+    String extension = format.name().toLowerCase(Locale.ROOT);
+    PCollectionTuple parsed =
+        files.apply(
+            "ParseAndWrite", ParDo.of(new ParseWriteFn(parser, temp, format)).withOutputTags(TEMP_FILES, TupleTagList.of(REJECTS)));
+    PCollection<String> written =
+        parsed
+            .get(TEMP_FILES)
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
+            .apply("AllFiles", Combine.globally(new ListFn()))
+            .setCoder(ListCoder.of(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
+            .apply("Finalize", ParDo.of(new FinalizeFn(directory, temp, extension)));
+    return WithRejects.of(FILES, written, REJECTS, parsed.get(REJECTS));
+  }
+
+  private static final class ParseWriteFn extends DoFn<FileIO.ReadableFile, KV<String, String>> {
+    private static final Logger LOG = LoggerFactory.getLogger(ParseWriteFn.class);
+    private final Counter read = EtlMetrics.read();
+    private final Counter written = EtlMetrics.written();
+    private final Counter files = EtlMetrics.counter("files");
+    private final CsvRowParser parser;
+    private final String temp;
+    private final OutputFormat format;
+
+    ParseWriteFn(CsvRowParser parser, String temp, OutputFormat format) {
+      this.parser = parser;
+      this.temp = temp;
+      this.format = format;
+    }
+
+    @ProcessElement
+    public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) throws IOException {
+      String source = file.getMetadata().resourceId().toString();
+      // A fresh name per attempt: a retried bundle never writes over a file another attempt is writing.
+      String tempFile = temp + UUID.randomUUID();
+      long[] rows = {0};
+      try (InputStream in = Channels.newInputStream(file.open());
+          CsvFileReader reader = CsvFileReader.open(in);
+          RowFileWriter writer = RowFileWriter.create(FileSystems.matchNewResource(tempFile, false), format, parser.outputSchema())) {
+        CsvRowParser.Binding binding = parser.bind(reader.header());
+        if (binding.headerProblem() != null && !reader.header().isEmpty()) {
+          LOG.error("{}: header does not match the expected columns, every record is rejected: {}", source, binding.headerProblem());
+        }
+        IOException[] failure = {null};
+        CsvRowParser.RowOrReject sink =
+            new CsvRowParser.RowOrReject() {
+              @Override
+              public void row(Row row) {
+                try {
+                  writer.write(row);
+                } catch (IOException e) {
+                  failure[0] = e;
+                }
+                rows[0]++;
+              }
+
+              @Override
+              public void reject(Reject reject) {
+                out.get(REJECTS).output(reject);
+              }
+            };
+        long records = 0;
+        for (CsvFileReader.Record record = reader.next(); record != null && failure[0] == null; record = reader.next()) {
+          binding.parse(source, record, sink);
+          // Counted in batches: a metric update per record is a measurable share of parsing it.
+          if (++records % 10_000 == 0) {
+            read.inc(10_000);
+          }
+        }
+        read.inc(records % 10_000);
+        if (failure[0] != null) {
+          throw failure[0];
+        }
+      }
+      // Counted once the file is complete, so a retried attempt is not counted twice.
+      written.inc(rows[0]);
+      files.inc();
+      LOG.info("{}: {} rows written", source, rows[0]);
+      out.get(TEMP_FILES).output(KV.of(source, tempFile));
+    }
+  }
+
+  /** Gathers the temporary files in one list (empty when there were none). */
+  private static final class ListFn extends Combine.CombineFn<KV<String, String>, List<KV<String, String>>, List<KV<String, String>>> {
+    @Override
+    public List<KV<String, String>> createAccumulator() {
+      return new ArrayList<>();
+    }
+
+    @Override
+    public List<KV<String, String>> addInput(List<KV<String, String>> all, KV<String, String> file) {
+      all.add(file);
+      return all;
+    }
+
+    @Override
+    public List<KV<String, String>> mergeAccumulators(Iterable<List<KV<String, String>>> lists) {
+      List<KV<String, String>> all = new ArrayList<>();
+      lists.forEach(all::addAll);
+      return all;
+    }
+
+    @Override
+    public List<KV<String, String>> extractOutput(List<KV<String, String>> all) {
+      return all;
+    }
+  }
+
+  private static final class FinalizeFn extends DoFn<List<KV<String, String>>, String> {
+    private final String directory;
+    private final String temp;
+    private final String extension;
+
+    FinalizeFn(String directory, String temp, String extension) {
+      this.directory = directory;
+      this.temp = temp;
+      this.extension = extension;
+    }
+
+    @ProcessElement
+    public void process(@Element List<KV<String, String>> tempFiles, OutputReceiver<String> out) throws IOException {
+      for (String file : FinalizeFiles.finish(tempFiles, directory, temp, extension)) {
+        out.output(file);
+      }
+    }
+  }
+}

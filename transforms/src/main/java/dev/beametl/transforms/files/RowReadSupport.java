@@ -1,0 +1,146 @@
+package dev.beametl.transforms.files;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.values.Row;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.api.InitContext;
+import org.apache.parquet.hadoop.api.ReadSupport;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.Converter;
+import org.apache.parquet.io.api.GroupConverter;
+import org.apache.parquet.io.api.PrimitiveConverter;
+import org.apache.parquet.io.api.RecordMaterializer;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
+import org.joda.time.Instant;
+
+/**
+ * Parquet columns straight into {@link Row}s of a schema, bound by name: only the schema's columns
+ * are read, with no Avro record in between. Flat columns of the types {@link RowParquetWriter}
+ * writes; a missing column or another type is a clear error.
+ */
+final class RowReadSupport extends ReadSupport<Row> {
+  private final Schema schema;
+
+  RowReadSupport(Schema schema) {
+    this.schema = schema;
+  }
+
+  static PrimitiveTypeName parquetType(Schema.TypeName type) {
+    return switch (type) {
+      case INT64, DATETIME -> PrimitiveTypeName.INT64;
+      case INT32 -> PrimitiveTypeName.INT32;
+      case DOUBLE -> PrimitiveTypeName.DOUBLE;
+      case FLOAT -> PrimitiveTypeName.FLOAT;
+      case BOOLEAN -> PrimitiveTypeName.BOOLEAN;
+      case STRING -> PrimitiveTypeName.BINARY;
+      default -> throw new IllegalArgumentException("cannot read Parquet into " + type);
+    };
+  }
+
+  @Override
+  public ReadContext init(InitContext context) {
+    MessageType file = context.getFileSchema();
+    List<Type> wanted = new ArrayList<>();
+    // The file's order: Parquet reads a projection laid out as the file is.
+    for (Type column : file.getFields()) {
+      if (schema.hasField(column.getName())) {
+        wanted.add(column);
+      }
+    }
+    for (Schema.Field f : schema.getFields()) {
+      if (!file.containsField(f.getName())) {
+        throw new IllegalArgumentException("no column " + f.getName() + " in the file (it has " + file.getFields().stream().map(Type::getName).toList() + ")");
+      }
+      Type column = file.getType(f.getName());
+      if (!column.isPrimitive() || column.asPrimitiveType().getPrimitiveTypeName() != parquetType(f.getType().getTypeName())) {
+        throw new IllegalArgumentException("column " + f.getName() + " is " + column + " in the file, not " + f.getType());
+      }
+    }
+    return new ReadContext(new MessageType(file.getName(), wanted));
+  }
+
+  @Override
+  public RecordMaterializer<Row> prepareForRead(
+      Configuration configuration, Map<String, String> keyValueMetaData, MessageType fileSchema, ReadContext readContext) {
+    return new Materializer(schema, readContext.getRequestedSchema());
+  }
+
+  private static final class Materializer extends RecordMaterializer<Row> {
+    private final Schema schema;
+    private final Converter[] converters;
+    private Object[] values;
+    private final GroupConverter root;
+
+    Materializer(Schema schema, MessageType requested) {
+      this.schema = schema;
+      this.converters = new Converter[requested.getFieldCount()];
+      for (int i = 0; i < converters.length; i++) {
+        int field = schema.indexOf(requested.getType(i).getName());
+        boolean datetime = schema.getField(field).getType().getTypeName() == Schema.TypeName.DATETIME;
+        converters[i] =
+            new PrimitiveConverter() {
+              @Override
+              public void addLong(long value) {
+                values[field] = datetime ? new Instant(value) : (Object) value;
+              }
+
+              @Override
+              public void addInt(int value) {
+                values[field] = value;
+              }
+
+              @Override
+              public void addDouble(double value) {
+                values[field] = value;
+              }
+
+              @Override
+              public void addFloat(float value) {
+                values[field] = value;
+              }
+
+              @Override
+              public void addBoolean(boolean value) {
+                values[field] = value;
+              }
+
+              @Override
+              public void addBinary(Binary value) {
+                values[field] = value.toStringUsingUTF8();
+              }
+            };
+      }
+      this.root =
+          new GroupConverter() {
+            @Override
+            public Converter getConverter(int fieldIndex) {
+              return converters[fieldIndex];
+            }
+
+            @Override
+            public void start() {
+              values = new Object[schema.getFieldCount()];
+            }
+
+            @Override
+            public void end() {}
+          };
+    }
+
+    @Override
+    public Row getCurrentRecord() {
+      return Row.withSchema(schema).attachValues(Arrays.asList(values));
+    }
+
+    @Override
+    public GroupConverter getRootConverter() {
+      return root;
+    }
+  }
+}
