@@ -73,8 +73,11 @@ public final class DatasetSummary {
             .collect(Collectors.joining(", ")),
         sample.records());
 
+    SummarizeCsvFiles summarize = SummarizeCsvFiles.of(spec, columns);
     WithRejects<Row> summary =
-        pipeline.apply("ReadFiles", InputFiles.read(inputs)).apply("Summarize", SummarizeCsvFiles.of(spec, columns));
+        pipeline
+            .apply("ReadFiles", InputFiles.read(inputs))
+            .apply("Summarize", oneFile(options) ? summarize.mergedOnOneWorker() : summarize);
     return new Outputs(spec, summary.getOutput(), summary.getRejects());
   }
 
@@ -83,9 +86,16 @@ public final class DatasetSummary {
     return type == Schema.TypeName.INT64 ? "long" : type.name().toLowerCase(Locale.ROOT);
   }
 
-  /** One file sorted by the keys, unless more files are asked for (then each group is in one of them, unsorted). */
+  /**
+   * One file (the default): the groups are merged and sorted by the keys on one worker. More files:
+   * the groups are merged by a shuffle, each written in one of the files, unsorted.
+   */
+  private static boolean oneFile(DatasetSummaryOptions options) {
+    return options.getOutputShards() <= 1;
+  }
+
   static WriteRows write(DatasetSummaryOptions options, SummarySpec spec) {
     WriteRows write = WriteRows.to(options.getOutput(), options.getOutputFormat());
-    return options.getOutputShards() > 1 ? write.withNumShards(options.getOutputShards()) : write.sortedBy(spec.keys());
+    return oneFile(options) ? write.sortedBy(spec.keys()) : write.withNumShards(options.getOutputShards());
   }
 }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,6 +82,35 @@ class DatasetSummaryTest {
             "11 extra_field null",
             "14 unparsable_value year",
             "15 missing_field null"));
+  }
+
+  @Test
+  void moreOutputFilesMergeTheGroupsByAShuffleAndLoseNone() throws Exception {
+    RunReport report =
+        DatasetSummary.run(
+            DatasetSummaryGoldenTest.options(
+                "--input=" + fixture(),
+                "--output=" + tmp.resolve("out"),
+                "--outputFormat=CSV",
+                "--outputShards=2",
+                "--groupBy=region,year",
+                "--measures=units:sum,price:avg,product:count_distinct,*:count",
+                "--columnTypes=units:long,year:long",
+                "--rejects=" + tmp.resolve("rejects.jsonl"),
+                "--runReport=" + tmp.resolve("report.json")));
+
+    assertThat(report.count("groups"), is(4L));
+    List<String> rows = new ArrayList<>();
+    List<Path> shards;
+    try (Stream<Path> files = Files.list(tmp.resolve("out"))) {
+      shards = files.filter(f -> f.getFileName().toString().matches("part-0000[01]-of-00002\\.csv")).toList();
+    }
+    for (Path shard : shards) {
+      List<String> lines = Files.readAllLines(shard);
+      assertThat(lines.get(0), is("region,year,units_sum,price_avg,product_count_distinct,count"));
+      rows.addAll(lines.subList(1, lines.size()));
+    }
+    assertThat(rows, containsInAnyOrder(",2023,10,2.0,1,2", "north,2023,20,1.5833333333333333,2,4", "south,2023,6,1.5,1,2", "south,2024,2,3.0,2,2"));
   }
 
   @Test

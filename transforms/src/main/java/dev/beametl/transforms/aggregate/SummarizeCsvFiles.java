@@ -12,7 +12,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.MapCoder;
 import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.metrics.Counter;
@@ -38,25 +42,30 @@ import org.slf4j.LoggerFactory;
  * <p>Each file is parsed and summarised where it is read, in one pass: its records only update
  * their group's running statistics, and only those partial summaries (one per group and file)
  * are shuffled and merged. So memory and shuffle grow with the number of groups, not of records,
- * on every runner. A file with very many groups hands its partials on every
- * {@value #MAX_GROUPS_IN_MEMORY} groups.
+ * on every runner. To bound memory, a file hands its partials on whenever it holds
+ * {@value #MAX_GROUPS_IN_MEMORY} groups (with that many groups per file, more partials are merged).
+ *
+ * <p>The partials are merged by a shuffle on the group keys, which scales to any number of groups;
+ * or, with {@link #mergedOnOneWorker()}, by one worker holding every group.
  *
  * <p>Counts: {@code read} every record; {@code written} every record aggregated into a group;
  * {@code groups} every output row; {@code files}. Rejects are counted where they are written.
  */
 public final class SummarizeCsvFiles extends PTransform<PCollection<FileIO.ReadableFile>, WithRejects<Row>> {
   public static final String GROUPS = "groups";
-  static final int MAX_GROUPS_IN_MEMORY = 50_000;
+  static final int MAX_GROUPS_IN_MEMORY = 200_000;
   private static final TupleTag<KV<Row, SummaryCombineFn.Stats>> PARTIALS = new TupleTag<>() {};
   private static final TupleTag<Reject> REJECTS = new TupleTag<>() {};
   private static final TupleTag<Row> ROWS = new TupleTag<>() {};
 
   private final SummarySpec spec;
   private final Schema columns;
+  private final boolean oneWorker;
 
-  private SummarizeCsvFiles(SummarySpec spec, Schema columns) {
+  private SummarizeCsvFiles(SummarySpec spec, Schema columns, boolean oneWorker) {
     this.spec = spec;
     this.columns = columns;
+    this.oneWorker = oneWorker;
   }
 
   /**
@@ -64,7 +73,16 @@ public final class SummarizeCsvFiles extends PTransform<PCollection<FileIO.Reada
    *     files' other columns are skipped
    */
   public static SummarizeCsvFiles of(SummarySpec spec, Schema columns) {
-    return new SummarizeCsvFiles(spec, columns);
+    return new SummarizeCsvFiles(spec, columns, false);
+  }
+
+  /**
+   * Merges every group on one worker instead of shuffling by group: for results that fit in memory
+   * (a summary to be written as one file). Much faster on the DirectRunner, which runs each key
+   * of a shuffle as a bundle of its own.
+   */
+  public SummarizeCsvFiles mergedOnOneWorker() {
+    return new SummarizeCsvFiles(spec, columns, true);
   }
 
   @Override
@@ -82,13 +100,18 @@ public final class SummarizeCsvFiles extends PTransform<PCollection<FileIO.Reada
             "ParseAndSummarize",
             ParDo.of(new PartialSummaryFn(parser, keyFields, keySchema, measures))
                 .withOutputTags(PARTIALS, TupleTagList.of(REJECTS)));
+    PCollection<KV<Row, SummaryCombineFn.Stats>> partials =
+        parsed.get(PARTIALS).setCoder(KvCoder.of(RowCoder.of(keySchema), measures.statsCoder()));
     PCollection<Row> summary =
-        parsed
-            .get(PARTIALS)
-            .setCoder(KvCoder.of(RowCoder.of(keySchema), measures.statsCoder()))
-            .apply("MergeGroups", Combine.perKey(measures.overPartials()))
-            .apply("ToRows", ParDo.of(new ToRowFn(output)))
-            .setRowSchema(output);
+        oneWorker
+            ? partials
+                .apply("MergeAllGroups", Combine.globally(new MergeAllGroups(measures, keySchema, output)))
+                .apply("ToRows", ParDo.of(new EachRowFn()))
+                .setRowSchema(output)
+            : partials
+                .apply("MergeGroups", Combine.perKey(measures.overPartials()))
+                .apply("ToRows", ParDo.of(new ToRowFn(output)))
+                .setRowSchema(output);
     return WithRejects.of(ROWS, summary, REJECTS, parsed.get(REJECTS));
   }
 
@@ -161,6 +184,13 @@ public final class SummarizeCsvFiles extends PTransform<PCollection<FileIO.Reada
     }
   }
 
+  /** An output row: the group's key fields, then its measures. */
+  private static Row join(Schema output, Row key, Row measures) {
+    List<Object> values = new ArrayList<>(key.getValues());
+    values.addAll(measures.getValues());
+    return Row.withSchema(output).attachValues(values);
+  }
+
   private static final class ToRowFn extends DoFn<KV<Row, Row>, Row> {
     private final Counter groups = EtlMetrics.counter(GROUPS);
     private final Schema output;
@@ -171,10 +201,71 @@ public final class SummarizeCsvFiles extends PTransform<PCollection<FileIO.Reada
 
     @ProcessElement
     public void process(@Element KV<Row, Row> group, OutputReceiver<Row> out) {
-      List<Object> values = new ArrayList<>(group.getKey().getValues());
-      values.addAll(group.getValue().getValues());
       groups.inc();
-      out.output(Row.withSchema(output).attachValues(values));
+      out.output(join(output, group.getKey(), group.getValue()));
+    }
+  }
+
+  /** Every group in one accumulator: the partials of each key merged, then one output row per key. */
+  private static final class MergeAllGroups extends Combine.CombineFn<KV<Row, SummaryCombineFn.Stats>, Map<Row, SummaryCombineFn.Stats>, List<Row>> {
+    private final SummaryCombineFn measures;
+    private final Schema keySchema;
+    private final Schema output;
+
+    MergeAllGroups(SummaryCombineFn measures, Schema keySchema, Schema output) {
+      this.measures = measures;
+      this.keySchema = keySchema;
+      this.output = output;
+    }
+
+    @Override
+    public Map<Row, SummaryCombineFn.Stats> createAccumulator() {
+      return new HashMap<>();
+    }
+
+    @Override
+    public Map<Row, SummaryCombineFn.Stats> addInput(Map<Row, SummaryCombineFn.Stats> groups, KV<Row, SummaryCombineFn.Stats> partial) {
+      measures.mergeInto(groups.computeIfAbsent(partial.getKey(), k -> measures.createAccumulator()), partial.getValue());
+      return groups;
+    }
+
+    @Override
+    public Map<Row, SummaryCombineFn.Stats> mergeAccumulators(Iterable<Map<Row, SummaryCombineFn.Stats>> all) {
+      Map<Row, SummaryCombineFn.Stats> merged = createAccumulator();
+      for (Map<Row, SummaryCombineFn.Stats> groups : all) {
+        groups.forEach((key, stats) -> measures.mergeInto(merged.computeIfAbsent(key, k -> measures.createAccumulator()), stats));
+      }
+      return merged;
+    }
+
+    @Override
+    public List<Row> extractOutput(Map<Row, SummaryCombineFn.Stats> groups) {
+      List<Row> rows = new ArrayList<>(groups.size());
+      groups.forEach((key, stats) -> rows.add(join(output, key, measures.extractOutput(stats))));
+      return rows;
+    }
+
+    @Override
+    public Coder<Map<Row, SummaryCombineFn.Stats>> getAccumulatorCoder(
+        CoderRegistry registry, Coder<KV<Row, SummaryCombineFn.Stats>> inputCoder) {
+      return MapCoder.of(RowCoder.of(keySchema), measures.statsCoder());
+    }
+
+    @Override
+    public Coder<List<Row>> getDefaultOutputCoder(CoderRegistry registry, Coder<KV<Row, SummaryCombineFn.Stats>> inputCoder) {
+      return ListCoder.of(RowCoder.of(output));
+    }
+  }
+
+  private static final class EachRowFn extends DoFn<List<Row>, Row> {
+    private final Counter groups = EtlMetrics.counter(GROUPS);
+
+    @ProcessElement
+    public void process(@Element List<Row> rows, OutputReceiver<Row> out) {
+      for (Row row : rows) {
+        groups.inc();
+        out.output(row);
+      }
     }
   }
 }

@@ -29,7 +29,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 final class SummaryCombineFn extends CombineFn<Row, SummaryCombineFn.Stats, Row> {
   private final List<Measure> measures;
   private final Schema valueSchema;
-  /** Per measured column: its field in the input rows, its type, and whether its distinct values are kept. */
+  /** Per measured column: its name and field in the input rows, its type, and whether its distinct values are kept. */
+  private final String[] name;
   private final int[] field;
   private final TypeName[] type;
   private final boolean[] distinct;
@@ -50,11 +51,13 @@ final class SummaryCombineFn extends CombineFn<Row, SummaryCombineFn.Stats, Row>
       }
     }
     int n = slots.size();
+    this.name = new String[n];
     this.field = new int[n];
     this.type = new TypeName[n];
     this.distinct = new boolean[n];
     slots.forEach(
         (column, slot) -> {
+          name[slot] = column;
           field[slot] = input.indexOf(column);
           type[slot] = input.getField(column).getType().getTypeName();
         });
@@ -189,17 +192,8 @@ final class SummaryCombineFn extends CombineFn<Row, SummaryCombineFn.Stats, Row>
     try {
       return Math.addExact(a, b);
     } catch (ArithmeticException e) {
-      throw new ArithmeticException("the sum of column " + columnName(c) + " overflows a 64-bit integer: read it as a double");
+      throw new ArithmeticException("the sum of column " + name[c] + " overflows a 64-bit integer: read it as a double");
     }
-  }
-
-  private String columnName(int c) {
-    for (int i = 0; i < measures.size(); i++) {
-      if (slotOf[i] == c) {
-        return measures.get(i).column();
-      }
-    }
-    return "#" + c;
   }
 
   @SuppressWarnings("unchecked")
