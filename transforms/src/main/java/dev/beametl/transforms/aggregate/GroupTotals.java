@@ -41,8 +41,8 @@ import org.apache.beam.sdk.values.Row;
  * ({@value #BUCKETS} buckets by the groups' hash), gathered per bucket and merged: a handful of
  * large elements instead of one small element per group, which runners handle far better (the
  * DirectRunner makes a bundle per key; Spark's own map-side combine would re-measure every map's
- * size as it goes). Meant for results of up to a few million groups. Sums are exact ({@link ExactSum}), so
- * the result does not depend on how a runner splits and orders the work.
+ * size as it goes). Meant for results of up to a few million groups. Sums are exact
+ * ({@link ExactSum}), so the result does not depend on how a runner splits and orders the work.
  *
  * <p>Counts: {@code written} for each row folded into a group (every input row is), {@code groups}
  * for each output row.
