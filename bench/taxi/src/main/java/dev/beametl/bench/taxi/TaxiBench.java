@@ -76,7 +76,10 @@ public final class TaxiBench {
     Map<Contender, List<double[]>> times = new LinkedHashMap<>();
     Map<Contender, List<Double>> cpus = new LinkedHashMap<>();
     for (int run = 1; run <= runs; run++) {
-      for (Contender c : contenders) {
+      // A different contender goes first each run: load that drifts during a sitting hits all alike.
+      List<Contender> order = new ArrayList<>(contenders);
+      java.util.Collections.rotate(order, -(run - 1));
+      for (Contender c : order) {
         Path out = work.resolve("out").resolve(c.label);
         deleteRecursively(out);
         double[] staging = time(c, "staging", stagingCommand(c, raw, out, opts.get("heap")), logs.resolve(c.label + "-staging-" + run + ".log"));
@@ -98,6 +101,19 @@ public final class TaxiBench {
       double cpu = median(cpus.get(e.getKey()));
       System.out.printf("%-18s %8.1fs %8.1fs %8.1fs %,12.0f %13.2fx %9.1fs %13.2fx%n",
           e.getKey().label, median(e.getValue(), 0), median(e.getValue(), 1), total, rows / total, total / baseline, cpu, cpu / cpuBaseline);
+    }
+    if (times.containsKey(Contender.SPARK_SQL)) {
+      System.out.println("median of the per-run ratios (each run's contenders ran back to back, so they shared its load):");
+      for (Map.Entry<Contender, List<double[]>> e : times.entrySet()) {
+        List<Double> ratios = new ArrayList<>();
+        for (int r = 0; r < e.getValue().size(); r++) {
+          double[] mine = e.getValue().get(r);
+          double[] sql = times.get(Contender.SPARK_SQL).get(r);
+          ratios.add((mine[0] + mine[1]) / (sql[0] + sql[1]));
+        }
+        System.out.printf("  %-18s %5.2fx  (runs: %s)%n", e.getKey().label, median(ratios),
+            ratios.stream().map(x -> String.format("%.2f", x)).toList());
+      }
     }
     System.out.printf("load average now %.1f on %d cores: other work on the machine inflates wall times.%n",
         load(), Runtime.getRuntime().availableProcessors());
