@@ -139,10 +139,7 @@ public final class SummarizeCsvFiles extends PTransform<PCollection<FileIO.Reada
       long records = 0;
       try (InputStream in = Channels.newInputStream(file.open());
           CsvFileReader reader = CsvFileReader.open(in)) {
-        CsvRowParser.Binding binding = parser.bind(reader.header());
-        if (binding.headerProblem() != null && !reader.header().isEmpty()) {
-          LOG.error("{}: header lacks the columns to summarise, every record is rejected: {}", source, binding.headerProblem());
-        }
+        CsvRowParser.Binding binding = parser.bind(reader, source);
         CsvRowParser.RowOrReject sink =
             new CsvRowParser.RowOrReject() {
               @Override

@@ -21,6 +21,8 @@ import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns CSV records into {@link Row}s of a declared schema. Columns are bound by header name
@@ -33,6 +35,7 @@ import org.joda.time.Instant;
  * ({@code yyyy-MM-dd HH:mm:ss[.fraction]}, read as UTC).
  */
 public final class CsvRowParser implements Serializable {
+  private static final Logger LOG = LoggerFactory.getLogger(CsvRowParser.class);
   public static final String SOURCE_FILE = "source_file";
   public static final String SOURCE_RECORD = "source_record";
 
@@ -167,6 +170,15 @@ public final class CsvRowParser implements Serializable {
     void row(Row row);
 
     void reject(Reject reject);
+  }
+
+  /** Binds the header of {@code source}, logging once when every record of that file will be rejected. */
+  public Binding bind(CsvFileReader reader, String source) {
+    Binding binding = bind(reader.header());
+    if (binding.headerProblem() != null && !reader.header().isEmpty()) {
+      LOG.error("{}: header does not fit, every record is rejected: {}", source, binding.headerProblem());
+    }
+    return binding;
   }
 
   /**

@@ -79,10 +79,7 @@ public final class ParseCsvFiles extends PTransform<PCollection<FileIO.ReadableF
       long records = 0;
       try (InputStream in = Channels.newInputStream(file.open());
           CsvFileReader reader = CsvFileReader.open(in)) {
-        CsvRowParser.Binding binding = parser.bind(reader.header());
-        if (binding.headerProblem() != null && !reader.header().isEmpty()) {
-          LOG.error("{}: header does not match the expected columns, every record is rejected: {}", source, binding.headerProblem());
-        }
+        CsvRowParser.Binding binding = parser.bind(reader, source);
         CsvRowParser.RowOrReject sink =
             new CsvRowParser.RowOrReject() {
               @Override

@@ -102,10 +102,7 @@ public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.Readabl
       try (InputStream in = Channels.newInputStream(file.open());
           CsvFileReader reader = CsvFileReader.open(in);
           RowFileWriter writer = RowFileWriter.create(FileSystems.matchNewResource(tempFile, false), format, parser.outputSchema())) {
-        CsvRowParser.Binding binding = parser.bind(reader.header());
-        if (binding.headerProblem() != null && !reader.header().isEmpty()) {
-          LOG.error("{}: header does not match the expected columns, every record is rejected: {}", source, binding.headerProblem());
-        }
+        CsvRowParser.Binding binding = parser.bind(reader, source);
         IOException[] failure = {null};
         CsvRowParser.RowOrReject sink =
             new CsvRowParser.RowOrReject() {
