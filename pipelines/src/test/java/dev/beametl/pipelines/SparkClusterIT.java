@@ -170,7 +170,14 @@ class SparkClusterIT {
     executors.removeAll(executorsBefore);
     assertThat("one executor per Worker", executors, hasSize(2));
     for (Path log : executors) {
-      assertThat("every executor ran tasks: " + log, Files.readString(log), containsString("Finished task"));
+      String text = Files.readString(log);
+      assertThat("every executor ran tasks: " + log, text, containsString("Finished task"));
+      // Spark's jars are the executor's class path and beam-etl.jar a child loader that asks its parent first, so
+      // Spark's Guava 14, Jackson and Netty win over the copies bundled in our jar, as on EMR.
+      String command = text.lines().filter(l -> l.startsWith("Spark Executor Command:")).findFirst().orElse("");
+      assertThat(command, containsString(SPARK_HOME.resolve("jars") + "/*"));
+      assertThat(command, not(containsString("beam-etl.jar")));
+      assertThat(text, containsString("beam-etl.jar to class loader"));
     }
     return report;
   }
@@ -187,6 +194,8 @@ class SparkClusterIT {
                 "--conf", "spark.executor.cores=1",
                 "--conf", "spark.cores.max=2",
                 "--conf", "spark.standalone.submit.waitAppCompletion=true",
+                // Schedule only once both executors are up, so that both run tasks.
+                "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
                 "--conf", "spark.driver.extraJavaOptions=" + opens,
                 "--conf", "spark.executor.extraJavaOptions=" + opens));
     args.addAll(extra);
