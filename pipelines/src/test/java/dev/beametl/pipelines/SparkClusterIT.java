@@ -150,7 +150,7 @@ class SparkClusterIT {
 
     assertThat(run.output(), run.exitStatus(), is(0));
     JsonNode report = json("runs/nopassword/report.json");
-    assertThat(cluster.driverLogs(), report, notNullValue());
+    assertThat(cluster.appLogs(), report, notNullValue());
     assertThat(report.get("status").asText(), is(RunReport.FAILED));
     assertThat(report.toString(), containsString("password"));
   }
@@ -164,8 +164,8 @@ class SparkClusterIT {
 
     assertThat(run.output(), run.exitStatus(), is(0));
     JsonNode report = json(runPrefix + "/report.json");
-    assertThat("no run report: the driver did not get far\n" + run.output() + cluster.driverLogs(), report, notNullValue());
-    assertThat(report.toPrettyString() + cluster.driverLogs(), report.get("status").asText(), is(RunReport.SUCCEEDED));
+    assertThat("no run report: the driver did not get far\n" + run.output() + cluster.appLogs(), report, notNullValue());
+    assertThat(report.toPrettyString() + cluster.appLogs(), report.get("status").asText(), is(RunReport.SUCCEEDED));
     List<Path> executors = new ArrayList<>(cluster.executorLogs());
     executors.removeAll(executorsBefore);
     assertThat("one executor per Worker", executors, hasSize(2));

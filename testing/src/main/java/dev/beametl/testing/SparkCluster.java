@@ -38,7 +38,7 @@ public final class SparkCluster implements AutoCloseable {
     this.masterUrl = "spark://127.0.0.1:" + masterPort;
   }
 
-  /** What {@link #submit} returns: spark-submit's exit status and output (not the driver's: see {@link #driverLogs}). */
+  /** What {@link #submit} returns: spark-submit's exit status and output (not the driver's: see {@link #appLogs}). */
   public record Submission(int exitStatus, String output) {}
 
   /**
@@ -106,7 +106,7 @@ public final class SparkCluster implements AutoCloseable {
       Process p = javaProcess(command, submitterEnv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         destroyTree(p);
-        throw new IllegalStateException("spark-submit did not finish in " + timeout + ":\n" + Files.readString(log) + driverLogs());
+        throw new IllegalStateException("spark-submit did not finish in " + timeout + ":\n" + Files.readString(log) + appLogs());
       }
       return new Submission(p.exitValue(), Files.readString(log));
     } catch (IOException e) {
@@ -118,7 +118,7 @@ public final class SparkCluster implements AutoCloseable {
   }
 
   /** The stderr of every driver and executor the Workers ran, for failure messages. */
-  public String driverLogs() {
+  public String appLogs() {
     StringBuilder out = new StringBuilder();
     for (Path log : logs("stderr")) {
       try {
