@@ -68,7 +68,7 @@ class BeamEtlCliTest {
     assertThat(err(), containsString("unknown option --colour"));
 
     assertThat(run("loan-filter", "--input=x.csv", "--minLastFicoRangeLow=high"), is(BeamEtl.BAD_ARGUMENTS));
-    assertThat(err(), containsString("invalid value --minLastFicoRangeLow=high"));
+    assertThat(err(), containsString("option --minLastFicoRangeLow: 'high' is not a valid int"));
 
     assertThat(run("loan-filter", "--input=" + tmp + "/none/*.csv", "--jdbcUrl=jdbc:postgresql://x/y"), is(BeamEtl.BAD_ARGUMENTS));
     assertThat(err(), containsString("no input files match"));
