@@ -6,6 +6,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,7 +22,7 @@ import org.apache.beam.sdk.options.Validation;
 /**
  * The options an options interface takes, found once by walking it and its parents: the one walk
  * the parser, {@code --help} and the EMR launcher share. Options are listed most specific
- * interface first, each interface's options in declaration order.
+ * interface first, each interface's options by name.
  */
 public final class OptionsSchema {
   private static final String OWN_PACKAGE = "dev.beametl.options";
@@ -99,7 +100,8 @@ public final class OptionsSchema {
     interfaces.forEach(i -> collect(i, hierarchy));
     Map<String, Option> options = new LinkedHashMap<>();
     for (Class<?> iface : hierarchy) {
-      for (Method m : iface.getDeclaredMethods()) {
+      // The JVM does not promise declaration order: sort, so that --help and messages are stable.
+      for (Method m : Arrays.stream(iface.getDeclaredMethods()).sorted(Comparator.comparing(Method::getName)).toList()) {
         String name = propertyName(m);
         if (name != null) {
           options.putIfAbsent(name, new Option(name, m));
