@@ -2,6 +2,7 @@ package dev.beametl.pipelines;
 
 import dev.beametl.options.DatasetSummaryOptions;
 import dev.beametl.options.EtlOptions;
+import dev.beametl.options.InvalidOptionsException;
 import dev.beametl.options.ListingPostprocessOptions;
 import dev.beametl.options.LoanFilterOptions;
 import dev.beametl.options.OptionsParser;
@@ -54,8 +55,8 @@ public final class BeamEtl {
     EtlOptions options;
     try {
       options = parse(entry.get(), pipelineArgs);
-    } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
+    } catch (InvalidOptionsException e) {
+      e.problems().forEach(problem -> err.println("error: " + problem));
       err.println("Run 'beam-etl " + entry.get().name() + " --help' for its options.");
       return BAD_ARGUMENTS;
     }
@@ -71,10 +72,14 @@ public final class BeamEtl {
     }
   }
 
-  /** Parses and validates a pipeline's arguments (unknown or missing options are errors). */
+  /**
+   * Parses and checks a pipeline's arguments as the EMR launcher does (unknown, missing or
+   * mistyped options and the pipeline's rules are errors).
+   *
+   * @throws InvalidOptionsException naming every problem
+   */
   public static EtlOptions parse(PipelineCatalog.Entry entry, String[] args) {
-    EtlOptions options = OptionsParser.parse(entry.optionsClass(), args);
-    options.setAppName(entry.name());
+    EtlOptions options = OptionsParser.parse(entry, args);
     PathStyleS3ClientBuilderFactory.install(options);
     return options;
   }

@@ -33,7 +33,7 @@ import org.apache.beam.sdk.values.Row;
  */
 public final class LoanFilter {
   public static final String NAME = "loan-filter";
-  public static final String DEFAULT_TABLE = "loans";
+  public static final String DEFAULT_TABLE = LoanFilterOptions.DEFAULT_TABLE;
 
   /** The 53 columns of the Lending Club export, in file order, with their SPEC types. */
   public static final Schema SCHEMA =

@@ -68,7 +68,6 @@ public final class TaxiStaging {
   }
 
   public static RunReport run(TaxiStagingOptions options) {
-    checkFormat(options.getOutputFormat());
     PipelineRun run = PipelineRun.start(options);
     SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo());
     List<String> inputs = InputFiles.resolve(options.getInput());
@@ -87,7 +86,7 @@ public final class TaxiStaging {
    * redistributed into exactly N files (which costs a shuffle of every row).
    */
   public static Outputs build(Pipeline pipeline, TaxiStagingOptions options, List<String> inputs) {
-    OutputFormat format = checkFormat(options.getOutputFormat());
+    OutputFormat format = options.getOutputFormat();
     ParseCsvFiles parse = ParseCsvFiles.as(SCHEMA).withIgnoredColumns(DROPPED_COLUMN);
     PCollection<FileIO.ReadableFile> files = pipeline.apply("ReadFiles", InputFiles.readEvenly(inputs));
     if (options.getOutputShards() == 0) {
@@ -99,13 +98,5 @@ public final class TaxiStaging {
         parsed.getOutput()
             .apply("Write", WriteRows.to(options.getOutput(), format).withNumShards(options.getOutputShards()).countingWritten());
     return new Outputs(written.getPerDestinationOutputFilenames().apply("FileNames", Values.create()), parsed.getRejects());
-  }
-
-  /** The taxi pipelines write Parquet or CSV (the gold reads either back). */
-  static OutputFormat checkFormat(OutputFormat format) {
-    if (format != OutputFormat.PARQUET && format != OutputFormat.CSV) {
-      throw new IllegalArgumentException("--outputFormat must be parquet or csv for the taxi pipelines, got " + format.name().toLowerCase());
-    }
-    return format;
   }
 }

@@ -1,5 +1,6 @@
 package dev.beametl.transforms.files;
 
+import dev.beametl.options.PipelineRules;
 import dev.beametl.options.SourceLifecycleOptions.AfterLoad;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -33,9 +34,9 @@ public final class SourceLifecycle {
    * @throws IllegalArgumentException before anything runs, when archiving has no destination
    */
   public static SourceLifecycle of(AfterLoad afterLoad, @Nullable String archiveTo) {
-    if (afterLoad == AfterLoad.ARCHIVE && (archiveTo == null || archiveTo.isBlank())) {
-      throw new IllegalArgumentException("--afterLoad=archive needs --archiveTo=<prefix>");
-    }
+    PipelineRules.archiveProblem(afterLoad, archiveTo).ifPresent(problem -> {
+      throw new IllegalArgumentException(problem);
+    });
     return new SourceLifecycle(afterLoad, archiveTo);
   }
 
