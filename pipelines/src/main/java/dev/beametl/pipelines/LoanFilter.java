@@ -118,7 +118,7 @@ public final class LoanFilter {
   /** Runs with any sink for the loans (tests swap it); {@code sinkName} goes in the report. */
   public static RunReport run(LoanFilterOptions options, PTransform<PCollection<Row>, ? extends POutput> sink, String sinkName) {
     PipelineRun run = PipelineRun.start(options);
-    SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo());
+    SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo(), options.getRunId());
     List<String> inputs = InputFiles.resolve(options.getInput());
     lifecycle.checkInputs(inputs);
     run.inputs(inputs).output(sinkName);

@@ -73,7 +73,7 @@ public final class TaxiStaging {
   public static RunReport run(TaxiStagingOptions options) {
     checkFormat(options.getOutputFormat());
     PipelineRun run = PipelineRun.start(options);
-    SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo());
+    SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo(), options.getRunId());
     List<String> inputs = InputFiles.resolve(options.getInput());
     lifecycle.checkInputs(inputs);
     run.inputs(inputs).output(options.getOutput());
