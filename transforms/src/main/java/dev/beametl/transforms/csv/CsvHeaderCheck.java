@@ -35,7 +35,7 @@ import org.apache.beam.sdk.values.PCollection;
  */
 public final class CsvHeaderCheck {
   public static final String REJECTED_FILES = "rejectedFiles";
-  private static final int MAX_PROBLEM_CHARS = 400;
+  private static final int MAX_PROBLEM_CHARS = 240;
   private static final int MAX_FILES_NAMED = 10;
 
   /** One input whose header does not fit. */
@@ -78,7 +78,7 @@ public final class CsvHeaderCheck {
         String problem = parser.bind(header).headerProblem();
         if (problem != null && !header.isEmpty()) {
           String headerLine = CsvFileReader.FORMAT.format(header.toArray());
-          bad.add(new BadHeader(input, explain(problem, headerLine, reader.headerBadEncoding()), headerLine));
+          bad.add(new BadHeader(input, explain(problem, header, reader.headerBadEncoding()), headerLine));
         }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read the header of " + input + ": " + e.getMessage(), e);
@@ -88,11 +88,12 @@ public final class CsvHeaderCheck {
   }
 
   /** The binding's problem, cut to a readable length, with what the file probably is. */
-  private static String explain(String problem, String header, boolean badEncoding) {
+  private static String explain(String problem, List<String> header, boolean badEncoding) {
+    String first = header.get(0).strip();
     String what =
-        badEncoding || header.chars().anyMatch(c -> c < 0x20 && c != '\t')
+        badEncoding || header.stream().anyMatch(name -> name.chars().anyMatch(c -> c < 0x20 && c != '\t'))
             ? "not UTF-8 CSV text (a binary file?): "
-            : header.startsWith("{") || header.startsWith("[") ? "JSON, not CSV: " : "";
+            : first.startsWith("{") || first.startsWith("[") ? "JSON, not CSV: " : "";
     String text = what + problem;
     return text.length() <= MAX_PROBLEM_CHARS ? text : text.substring(0, MAX_PROBLEM_CHARS) + "...";
   }
