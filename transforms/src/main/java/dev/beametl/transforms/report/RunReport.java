@@ -67,7 +67,7 @@ public final class RunReport {
   }
 
   public RunReport output(String output) {
-    outputs.add(output);
+    outputs.add(Credentials.scrub(output));
     return this;
   }
 
