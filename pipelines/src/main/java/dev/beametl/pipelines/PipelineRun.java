@@ -238,8 +238,9 @@ public final class PipelineRun {
         return;
       }
     }
-    cancelQuickly();
+    // Recorded first: the cancel makes the main thread see the pipeline end, and it must not record that instead.
     fail(new StoppedBySignalException(phase));
+    cancelQuickly();
   }
 
   /** Cancels the pipeline, but never holds up the JVM's exit for long. */
