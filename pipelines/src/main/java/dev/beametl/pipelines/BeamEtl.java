@@ -10,6 +10,7 @@ import dev.beametl.options.PipelineCatalog;
 import dev.beametl.options.RideWeatherOptions;
 import dev.beametl.options.TaxiGoldOptions;
 import dev.beametl.options.TaxiStagingOptions;
+import dev.beametl.transforms.report.Credentials;
 import dev.beametl.transforms.report.RunReport;
 import dev.beametl.transforms.s3.PathStyleS3ClientBuilderFactory;
 import java.io.PrintStream;
@@ -64,10 +65,10 @@ public final class BeamEtl {
       RunReport report = run(entry.get().name(), options);
       return RunReport.SUCCEEDED.equals(report.status()) ? 0 : RUN_FAILED;
     } catch (PipelineRun.PipelineFailedException e) {
-      err.println("error: " + e.getMessage());
+      // Its summary (with the error) is already printed, once.
       return RUN_FAILED;
     } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
+      err.println("error: " + Credentials.scrub(e.getMessage()));
       return BAD_ARGUMENTS;
     }
   }
