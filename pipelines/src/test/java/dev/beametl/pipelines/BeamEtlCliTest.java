@@ -90,6 +90,11 @@ class BeamEtlCliTest {
           --roundingScale=<int>
               Decimal places every double column is rounded to (half-up on the decimal value).
               default: 2
+          --onBadHeader=<fail|reject>
+              A file whose header lacks a column or has an unknown one: fail (the run fails before anything
+              is loaded, naming the file and the columns) or reject (the file's header and records go to the
+              rejects as bad_header; the other files load).
+              default: fail
           --jdbcBatchSize=<int>
               Rows sent to the database per transaction.
               default: 10000

@@ -189,38 +189,45 @@ class RunFailuresTest {
   }
 
   @Test
-  void aPasswordInTheJdbcUrlAppearsNowhere() throws Exception {
+  void aPasswordInTheJdbcUrlIsRefusedAndAppearsNowhere() throws Exception {
     Path in = inputs(1, 100);
-    PostgresServer pg = PostgresServer.shared();
-    String url = pg.jdbcUrl().replaceAll("/[^/?]+(\\?.*)?$", "/no_such_db") + "?password=WrongUrlSecret42";
+    String url = PostgresServer.shared().jdbcUrl() + "?password=WrongUrlSecret42";
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    int exit = execute(printed, "--input=" + in + "/*.csv", "--jdbcUrl=" + url, "--jdbcUser=" + PostgresServer.USER);
+    assertThat("refused as a bad argument, before anything runs", exit, is(2));
+    assertThat(printed.toString(StandardCharsets.UTF_8), containsString("JDBC_PASSWORD"));
+    assertThat(printed.toString(StandardCharsets.UTF_8), not(containsString("WrongUrlSecret42")));
+    assertThat(inputCount(in), is(1L));
+  }
+
+  @Test
+  void aFailedRunPrintsItsSummaryOnceWithTheRealCause() throws Exception {
+    Path in = inputs(1, 100);
+    String url = PostgresServer.shared().jdbcUrl().replaceAll("/[^/?]+(\\?.*)?$", "/no_such_db");
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    int exit = execute(printed, "--input=" + in + "/*.csv", "--jdbcUrl=" + url, "--jdbcUser=" + PostgresServer.USER);
+    String everything = printed.toString(StandardCharsets.UTF_8) + Files.readString(tmp.resolve("report.json"));
+    assertThat(exit, is(1));
+    assertThat(everything, containsString("no_such_db"));
+    assertThat("the summary is printed once", everything.split("loan-filter FAILED", -1).length - 1, is(1));
+  }
+
+  /** Runs the CLI with stdout and stderr (and the process's own streams) captured in {@code printed}. */
+  int execute(ByteArrayOutputStream printed, String... args) {
+    List<String> all = new ArrayList<>(List.of("loan-filter"));
+    all.addAll(List.of(args));
+    all.add("--rejects=" + tmp.resolve("rejects.jsonl"));
+    all.add("--runReport=" + tmp.resolve("report.json"));
     PrintStream stdout = System.out;
     PrintStream stderr = System.err;
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    int exit;
     try (PrintStream capture = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
       System.setOut(capture);
       System.setErr(capture);
-      exit =
-          BeamEtl.execute(
-              new String[] {
-                "loan-filter",
-                "--input=" + in + "/*.csv",
-                "--jdbcUrl=" + url,
-                "--jdbcUser=" + PostgresServer.USER,
-                "--rejects=" + tmp.resolve("rejects.jsonl"),
-                "--runReport=" + tmp.resolve("report.json")
-              },
-              capture,
-              capture);
+      return BeamEtl.execute(all.toArray(String[]::new), capture, capture);
     } finally {
       System.setOut(stdout);
       System.setErr(stderr);
     }
-    String everything = printed.toString(StandardCharsets.UTF_8) + Files.readString(tmp.resolve("report.json"));
-    assertThat(exit, is(1));
-    assertThat(everything, containsString("no_such_db"));
-    assertThat(everything, not(containsString("WrongUrlSecret42")));
-    assertThat("the summary is printed once", everything.split("loan-filter FAILED", -1).length - 1, is(1));
   }
 
   static int cli(String... args) {
