@@ -2,6 +2,7 @@ package dev.beametl.pipelines;
 
 import dev.beametl.options.DatasetSummaryOptions;
 import dev.beametl.options.EtlOptions;
+import dev.beametl.options.GateSpecs;
 import dev.beametl.options.ListingPostprocessOptions;
 import dev.beametl.options.LoanFilterOptions;
 import dev.beametl.options.OptionsParser;
@@ -75,6 +76,10 @@ public final class BeamEtl {
   public static EtlOptions parse(PipelineCatalog.Entry entry, String[] args) {
     EtlOptions options = OptionsParser.parse(entry.optionsClass(), args);
     options.setAppName(entry.name());
+    List<String> problems = GateSpecs.problems(options, entry.optionsClass());
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("\n", problems));
+    }
     PathStyleS3ClientBuilderFactory.install(options);
     return options;
   }

@@ -1,10 +1,12 @@
 package dev.beametl.pipelines;
 
 import dev.beametl.options.LoanFilterOptions;
+import dev.beametl.transforms.EtlMetrics;
 import dev.beametl.transforms.csv.CsvRowParser;
 import dev.beametl.transforms.csv.ParseCsvFiles;
 import dev.beametl.transforms.files.InputFiles;
 import dev.beametl.transforms.files.SourceLifecycle;
+import dev.beametl.transforms.gates.RowRules;
 import dev.beametl.transforms.jdbc.JdbcTarget;
 import dev.beametl.transforms.jdbc.PostgresSink;
 import dev.beametl.transforms.rejects.Reject;
@@ -13,13 +15,12 @@ import dev.beametl.transforms.rejects.WriteRejects;
 import dev.beametl.transforms.report.RunReport;
 import dev.beametl.transforms.rows.RoundDoubles;
 import dev.beametl.transforms.rows.RowFilter;
+import java.sql.SQLException;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.transforms.RenameFields;
-import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.POutput;
 import org.apache.beam.sdk.values.Row;
 
 /**
@@ -104,27 +105,38 @@ public final class LoanFilter {
 
   /** Runs against the PostgreSQL table named by the options. */
   public static RunReport run(LoanFilterOptions options) {
-    JdbcTarget target = target(options);
-    return run(
-        options,
-        PostgresSink.upsert(target, CsvRowParser.SOURCE_FILE, CsvRowParser.SOURCE_RECORD)
-            .withBatchSize(options.getJdbcBatchSize()),
-        target.toString());
+    return run(options, () -> {});
   }
 
-  /** Runs with any sink for the loans (tests swap it); {@code sinkName} goes in the report. */
-  public static RunReport run(LoanFilterOptions options, PTransform<PCollection<Row>, ? extends POutput> sink, String sinkName) {
+  /**
+   * Runs, and publishes the loaded rows only once the pipeline succeeded and every quality gate
+   * passed; {@code beforePublish} runs just before (tests simulate a crash there).
+   */
+  static RunReport run(LoanFilterOptions options, Runnable beforePublish) {
     PipelineRun run = PipelineRun.start(options);
     SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo());
     List<String> inputs = InputFiles.resolve(options.getInput());
     lifecycle.checkInputs(inputs);
-    run.inputs(inputs).output(sinkName);
+    JdbcTarget target = target(options);
+    run.inputs(inputs).output(target.toString());
 
     Pipeline pipeline = Pipeline.create(options);
     Outputs outputs = build(pipeline, options, inputs);
+    PostgresSink sink =
+        PostgresSink.upsert(target, CsvRowParser.SOURCE_FILE, CsvRowParser.SOURCE_RECORD).withBatchSize(options.getJdbcBatchSize());
     outputs.loans().apply("Load", sink);
     outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
-    return run.execute(pipeline, report -> lifecycle.apply(inputs).forEach(report::output));
+    try (PostgresSink.Publication publication = run.prepare(() -> sink.prepare(outputs.loans().getSchema()))) {
+      return run.execute(
+          pipeline,
+          report -> {
+            beforePublish.run();
+            publication.publish(report.count(EtlMetrics.WRITTEN));
+            lifecycle.apply(inputs).forEach(report::output);
+          });
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not release the load of " + target, e);
+    }
   }
 
   /** The pipeline up to (not including) the sink: parse, round, rename, filter. */
@@ -144,7 +156,12 @@ public final class LoanFilter {
                     RowFilter.notEqual("loan_status", options.getExcludeLoanStatus()),
                     RowFilter.notEqual("purpose", options.getExcludePurpose()),
                     RowFilter.atLeast("last_fico_range_low", options.getMinLastFicoRangeLow())));
-    return new Outputs(loans, parsed.getRejects());
+    RowRules rules = QualityGates.rowRules(options);
+    if (rules.isEmpty()) {
+      return new Outputs(loans, parsed.getRejects());
+    }
+    WithRejects<Row> checked = loans.apply("Rules", rules);
+    return new Outputs(checked.getOutput(), WithRejects.concat("AllRejects", parsed.getRejects(), checked.getRejects()));
   }
 
   static JdbcTarget target(LoanFilterOptions options) {

@@ -2,6 +2,7 @@ package dev.beametl.pipelines;
 
 import dev.beametl.options.EtlOptions;
 import dev.beametl.transforms.EtlMetrics;
+import dev.beametl.transforms.report.GateResult;
 import dev.beametl.transforms.report.RunReport;
 import java.time.Instant;
 import java.util.List;
@@ -52,6 +53,23 @@ public final class PipelineRun {
     return this;
   }
 
+  /** Driver-side work that must succeed before any input is read, e.g. connecting to the target. */
+  @FunctionalInterface
+  public interface Preparation<T> {
+    T run() throws Exception;
+  }
+
+  /** Runs {@code step} now; when it fails, the run fails with its report written, before reading anything. */
+  public <T> T prepare(Preparation<T> step) {
+    try {
+      return step.run();
+    } catch (Exception e) {
+      report.failed(Instant.now(), rootCause(e));
+      finish();
+      throw new PipelineFailedException(report, e);
+    }
+  }
+
   /**
    * Runs {@code pipeline} to the end, then {@code afterSuccess}; writes the report either way.
    *
@@ -67,6 +85,7 @@ public final class PipelineRun {
       waitWithProgress(result);
       report.counters(result);
       counted = true;
+      checkGates();
       afterSuccess.run(report);
       report.succeeded(Instant.now());
     } catch (Exception e) {
@@ -79,6 +98,23 @@ public final class PipelineRun {
     }
     finish();
     return report;
+  }
+
+  /** Fails the run, before anything is published or any input touched, when a quality gate is breached. */
+  private void checkGates() {
+    List<GateResult> gates = QualityGates.evaluate(options, report);
+    report.gates(gates);
+    String breached = QualityGates.breached(gates);
+    if (breached != null) {
+      throw new QualityGateException(breached);
+    }
+  }
+
+  /** A threshold of {@code --maxRejected} or {@code --minRecords} was not met. */
+  static final class QualityGateException extends RuntimeException {
+    QualityGateException(String message) {
+      super(message);
+    }
   }
 
   private void waitWithProgress(PipelineResult result) {

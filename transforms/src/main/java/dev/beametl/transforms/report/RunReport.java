@@ -40,6 +40,7 @@ public final class RunReport {
   private final List<String> outputs = new ArrayList<>();
   private final Map<String, Long> counts = new TreeMap<>();
   private final Map<String, Long> rejectReasons = new TreeMap<>();
+  private final List<GateResult> gates = new ArrayList<>();
   private String status = FAILED;
   private @Nullable String error;
   private Instant finishedAt;
@@ -78,6 +79,16 @@ public final class RunReport {
       }
     }
     return this;
+  }
+
+  /** Records the quality gates the run was checked against. */
+  public RunReport gates(List<GateResult> results) {
+    gates.addAll(results);
+    return this;
+  }
+
+  public List<GateResult> gates() {
+    return List.copyOf(gates);
   }
 
   public RunReport succeeded(Instant at) {
@@ -129,6 +140,14 @@ public final class RunReport {
     root.put("balanced", balanced());
     ObjectNode reasons = root.putObject("rejectReasons");
     rejectReasons.forEach(reasons::put);
+    ArrayNode gateNodes = root.putArray("gates");
+    for (GateResult g : gates) {
+      ObjectNode node = gateNodes.addObject();
+      node.put("gate", g.gate());
+      node.put("limit", g.limit());
+      node.put("observed", g.observed());
+      node.put("passed", g.passed());
+    }
     ArrayNode in = root.putArray("inputs");
     inputs.forEach(in::add);
     ArrayNode out = root.putArray("outputs");
