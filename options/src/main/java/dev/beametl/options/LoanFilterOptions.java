@@ -4,7 +4,7 @@ import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 
 /** {@code loan-filter}: Lending Club loans CSV -> validated, rounded, filtered rows -> PostgreSQL. */
-public interface LoanFilterOptions extends EtlOptions, InputOptions, JdbcOptions, SourceLifecycleOptions, RowRuleOptions {
+public interface LoanFilterOptions extends EtlOptions, InputOptions, JdbcOptions, SourceLifecycleOptions, RowRuleOptions, IncrementalOptions {
 
   @Description("Rows whose loan_status equals this are dropped.")
   @Default.String("Charged Off")

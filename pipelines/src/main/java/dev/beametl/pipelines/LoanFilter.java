@@ -4,6 +4,7 @@ import dev.beametl.options.LoanFilterOptions;
 import dev.beametl.transforms.EtlMetrics;
 import dev.beametl.transforms.csv.CsvRowParser;
 import dev.beametl.transforms.csv.ParseCsvFiles;
+import dev.beametl.transforms.files.IncrementalPlan;
 import dev.beametl.transforms.files.InputFiles;
 import dev.beametl.transforms.files.SourceLifecycle;
 import dev.beametl.transforms.gates.RowRules;
@@ -17,6 +18,7 @@ import dev.beametl.transforms.rows.RoundDoubles;
 import dev.beametl.transforms.rows.RowFilter;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.transforms.RenameFields;
@@ -115,23 +117,33 @@ public final class LoanFilter {
   static RunReport run(LoanFilterOptions options, Runnable beforePublish) {
     PipelineRun run = PipelineRun.start(options);
     SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo());
-    List<String> inputs = InputFiles.resolve(options.getInput());
-    lifecycle.checkInputs(inputs);
+    List<InputFiles.Listed> listed = InputFiles.list(options.getInput());
+    Set<String> forced = options.getReprocess() == null ? Set.of() : Set.copyOf(InputFiles.resolve(options.getReprocess()));
     JdbcTarget target = target(options);
-    run.inputs(inputs).output(target.toString());
-
-    Pipeline pipeline = Pipeline.create(options);
-    Outputs outputs = build(pipeline, options, inputs);
+    run.output(target.toString());
     PostgresSink sink =
         PostgresSink.upsert(target, CsvRowParser.SOURCE_FILE, CsvRowParser.SOURCE_RECORD).withBatchSize(options.getJdbcBatchSize());
-    outputs.loans().apply("Load", sink);
-    outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
-    try (PostgresSink.Publication publication = run.prepare(() -> sink.prepare(outputs.loans().getSchema()))) {
+
+    try (PostgresSink.Publication publication = run.prepare(sink::prepare)) {
+      IncrementalPlan plan =
+          IncrementalPlan.of(listed, options.getIncremental(), run.prepare(() -> publication.recordedInputs(NAME)), forced);
+      List<String> inputs = plan.paths();
+      lifecycle.checkInputs(inputs);
+      run.inputs(inputs).incremental(plan);
+
+      Pipeline pipeline = Pipeline.create(options);
+      Outputs outputs = build(pipeline, options, inputs);
+      outputs.loans().apply("Load", sink);
+      outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
+      run.prepare(() -> {
+        publication.createTables(outputs.loans().getSchema());
+        return null;
+      });
       return run.execute(
           pipeline,
           report -> {
             beforePublish.run();
-            publication.publish(report.count(EtlMetrics.WRITTEN));
+            publication.publish(report.count(EtlMetrics.WRITTEN), NAME, options.getRunId(), plan.toRead());
             lifecycle.apply(inputs).forEach(report::output);
           });
     } catch (SQLException e) {

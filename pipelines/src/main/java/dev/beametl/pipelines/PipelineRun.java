@@ -2,6 +2,7 @@ package dev.beametl.pipelines;
 
 import dev.beametl.options.EtlOptions;
 import dev.beametl.transforms.EtlMetrics;
+import dev.beametl.transforms.files.IncrementalPlan;
 import dev.beametl.transforms.report.GateResult;
 import dev.beametl.transforms.report.RunReport;
 import java.time.Instant;
@@ -45,6 +46,11 @@ public final class PipelineRun {
 
   public PipelineRun inputs(List<String> files) {
     report.inputs(files);
+    return this;
+  }
+
+  public PipelineRun incremental(IncrementalPlan plan) {
+    report.incremental(plan);
     return this;
   }
 

@@ -1,14 +1,18 @@
 package dev.beametl.transforms.jdbc;
 
 import dev.beametl.transforms.EtlMetrics;
+import dev.beametl.transforms.files.InputFiles;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.schemas.Schema;
@@ -18,6 +22,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.Row;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * <p>The lock is a PostgreSQL session advisory lock held by the driver's connection for the run:
  * a second run on the same table refuses to start, and a killed run's lock ends with its
  * connection. Counts {@code written} as rows are staged; {@link Publication#publish} checks that
- * the rows it publishes are exactly that many.
+ * the rows it publishes are exactly that many. The inputs a run read are recorded in the table
+ * {@code beam_etl_inputs} beside the target, in the publishing transaction, so an incremental run
+ * knows what is already loaded: a crash leaves both the rows and the record, or neither.
  */
 public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresSink.class);
@@ -48,7 +55,10 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
     this.batchSize = batchSize;
   }
 
-  /** Upserts into {@code target}, the rows identified by the {@code key} columns. */
+  /**
+   * Upserts into {@code target}, the rows identified by the {@code key} columns; the first key
+   * column names the input a row came from (its rows are replaced when that input is read again).
+   */
   public static PostgresSink upsert(JdbcTarget target, String... key) {
     if (key.length == 0) {
       throw new IllegalArgumentException("an idempotent load needs key columns");
@@ -87,14 +97,12 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
   }
 
   /**
-   * On the driver, before the pipeline runs: connects (so a wrong password or host fails in
-   * seconds), takes the target's lock, creates the table for rows of {@code schema} if missing,
-   * and an empty staging table.
+   * On the driver, before anything is read: connects (so a wrong password or host fails in
+   * seconds) and takes the target's lock.
    *
    * @throws IllegalStateException when another run holds the target's lock
    */
-  public Publication prepare(Schema schema) throws SQLException {
-    checkKey(schema);
+  public Publication prepare() throws SQLException {
     Connection connection = target.connect();
     try {
       connection.setAutoCommit(true);
@@ -108,17 +116,7 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
         }
       }
       connection.setAutoCommit(false);
-      try (Statement st = connection.createStatement()) {
-        if (target.schema() != null) {
-          st.execute("CREATE SCHEMA IF NOT EXISTS " + target.schema());
-        }
-        st.execute(createTableSql(target.table(), schema, key));
-        // A staging table left by a killed run is dropped here, under the lock, never while a run uses it.
-        st.execute("DROP TABLE IF EXISTS " + stageTable());
-        st.execute("CREATE UNLOGGED TABLE " + stageTable() + " (LIKE " + target.table() + ")");
-        connection.commit();
-      }
-      return new Publication(connection, schema);
+      return new Publication(connection);
     } catch (SQLException | RuntimeException e) {
       connection.close();
       throw e;
@@ -133,24 +131,87 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
     return "'" + text.replace("'", "''") + "'";
   }
 
-  /** A prepared load on the driver: publishes the staged rows, or drops them when closed unpublished. */
+  /** The table beside the target that records which inputs its rows came from. */
+  String ledgerTable() {
+    return target.schema() == null ? "beam_etl_inputs" : target.schema() + ".beam_etl_inputs";
+  }
+
+  /**
+   * A load in progress, held by the driver: it holds the target's lock, publishes the staged rows
+   * and records the inputs they came from in one transaction, or drops them when closed unpublished.
+   */
   public final class Publication implements AutoCloseable {
     private final Connection connection;
-    private final Schema schema;
+    private @Nullable Schema schema;
     private boolean published;
 
-    private Publication(Connection connection, Schema schema) {
+    private Publication(Connection connection) {
       this.connection = connection;
-      this.schema = schema;
+    }
+
+    /** The inputs {@code pipeline} loaded into this target in earlier runs, by path. */
+    public Map<String, InputFiles.Listed> recordedInputs(String pipeline) throws SQLException {
+      Map<String, InputFiles.Listed> recorded = new HashMap<>();
+      try (Statement st = connection.createStatement()) {
+        createLedger(st);
+        connection.commit();
+      }
+      try (PreparedStatement st =
+          connection.prepareStatement("SELECT path, size_bytes, last_modified_ms FROM " + ledgerTable() + " WHERE pipeline = ? AND target = ?")) {
+        st.setString(1, pipeline);
+        st.setString(2, target.table());
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            recorded.put(rs.getString(1), new InputFiles.Listed(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+          }
+        }
+      }
+      connection.commit();
+      return recorded;
+    }
+
+    private void createLedger(Statement st) throws SQLException {
+      if (target.schema() != null) {
+        st.execute("CREATE SCHEMA IF NOT EXISTS " + target.schema());
+      }
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS " + ledgerTable() + " (pipeline text NOT NULL, target text NOT NULL, path text NOT NULL, "
+              + "size_bytes bigint NOT NULL, last_modified_ms bigint NOT NULL, run_id text NOT NULL, "
+              + "committed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (pipeline, target, path))");
     }
 
     /**
-     * Makes the staged rows visible in one transaction and drops the staging table.
+     * Creates the table for rows of {@code rowSchema} if missing and an empty staging table; a
+     * staging table left by a killed run is dropped here, under the lock.
+     */
+    public void createTables(Schema rowSchema) throws SQLException {
+      checkKey(rowSchema);
+      try (Statement st = connection.createStatement()) {
+        createLedger(st);
+        st.execute(createTableSql(target.table(), rowSchema, key));
+        st.execute("DROP TABLE IF EXISTS " + stageTable());
+        st.execute("CREATE UNLOGGED TABLE " + stageTable() + " (LIKE " + target.table() + ")");
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      }
+      this.schema = rowSchema;
+    }
+
+    /**
+     * In one transaction: removes the earlier rows of every input this run read (their new
+     * version replaces them), merges the staged rows into the target, records the inputs in the
+     * ledger, and drops the staging table.
      *
      * @param staged the rows the run counted as staged: publishing refuses any other number
+     * @param read the inputs the run read, recorded for later incremental runs
      * @return the rows inserted or updated
      */
-    public long publish(long staged) throws SQLException {
+    public long publish(long staged, String pipeline, String runId, List<InputFiles.Listed> read) throws SQLException {
+      if (schema == null) {
+        throw new IllegalStateException("createTables() was not called");
+      }
       List<String> names = schema.getFieldNames();
       String columns = quoteAll(names);
       String updates =
@@ -160,14 +221,40 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
           "INSERT INTO " + target.table() + " (" + columns + ") SELECT DISTINCT ON (" + quoteAll(key) + ") " + columns
               + " FROM " + stageTable() + " ON CONFLICT (" + quoteAll(key) + ") "
               + (updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + updates);
-      try (Statement st = connection.createStatement()) {
-        long rows = st.executeLargeUpdate(merge);
+      try {
+        try (PreparedStatement delete =
+            connection.prepareStatement("DELETE FROM " + target.table() + " WHERE " + quote(key.get(0)) + " = ANY (?)")) {
+          delete.setArray(1, connection.createArrayOf("text", read.stream().map(InputFiles.Listed::path).toArray()));
+          delete.executeUpdate();
+        }
+        long rows;
+        try (Statement st = connection.createStatement()) {
+          rows = st.executeLargeUpdate(merge);
+        }
         if (rows != staged) {
           throw new IllegalStateException(
-              "refusing to publish into " + target.table() + ": the run staged " + staged + " rows but " + rows
+              "refusing to publish into " + target.table() + ": the run counted " + staged + " rows staged but " + rows
                   + " distinct rows are in the staging table; nothing was published");
         }
-        st.execute("DROP TABLE " + stageTable());
+        try (PreparedStatement record =
+            connection.prepareStatement(
+                "INSERT INTO " + ledgerTable() + " (pipeline, target, path, size_bytes, last_modified_ms, run_id) VALUES (?, ?, ?, ?, ?, ?) "
+                    + "ON CONFLICT (pipeline, target, path) DO UPDATE SET size_bytes = EXCLUDED.size_bytes, "
+                    + "last_modified_ms = EXCLUDED.last_modified_ms, run_id = EXCLUDED.run_id, committed_at = now()")) {
+          for (InputFiles.Listed file : read) {
+            record.setString(1, pipeline);
+            record.setString(2, target.table());
+            record.setString(3, file.path());
+            record.setLong(4, file.sizeBytes());
+            record.setLong(5, file.lastModifiedMillis());
+            record.setString(6, runId);
+            record.addBatch();
+          }
+          record.executeBatch();
+        }
+        try (Statement st = connection.createStatement()) {
+          st.execute("DROP TABLE " + stageTable());
+        }
         connection.commit();
         published = true;
         LOG.info("published {} rows into {}", rows, target.table());
@@ -182,7 +269,7 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
     @Override
     public void close() throws SQLException {
       try {
-        if (!published) {
+        if (!published && schema != null) {
           try (Statement st = connection.createStatement()) {
             st.execute("DROP TABLE IF EXISTS " + stageTable());
             connection.commit();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beametl.transforms.EtlMetrics;
+import dev.beametl.transforms.files.IncrementalPlan;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -41,6 +42,7 @@ public final class RunReport {
   private final Map<String, Long> counts = new TreeMap<>();
   private final Map<String, Long> rejectReasons = new TreeMap<>();
   private final List<GateResult> gates = new ArrayList<>();
+  private @Nullable IncrementalPlan plan;
   private String status = FAILED;
   private @Nullable String error;
   private Instant finishedAt;
@@ -78,6 +80,12 @@ public final class RunReport {
         counts.merge(name, value, Long::sum);
       }
     }
+    return this;
+  }
+
+  /** Records which inputs the run read and skipped, and why. */
+  public RunReport incremental(IncrementalPlan inputPlan) {
+    this.plan = inputPlan;
     return this;
   }
 
@@ -140,6 +148,14 @@ public final class RunReport {
     root.put("balanced", balanced());
     ObjectNode reasons = root.putObject("rejectReasons");
     rejectReasons.forEach(reasons::put);
+    if (plan != null) {
+      ObjectNode states = root.putObject("inputStates");
+      states.put("incremental", plan.incremental());
+      plan.fresh().forEach(states.putArray("new")::add);
+      plan.changed().forEach(states.putArray("changed")::add);
+      plan.reprocessed().forEach(states.putArray("reprocessed")::add);
+      plan.skipped().forEach(states.putArray("skipped")::add);
+    }
     ArrayNode gateNodes = root.putArray("gates");
     for (GateResult g : gates) {
       ObjectNode node = gateNodes.addObject();
@@ -185,6 +201,9 @@ public final class RunReport {
                 count(EtlMetrics.REJECTED)));
     if (!rejectReasons.isEmpty()) {
       s.append(' ').append(rejectReasons);
+    }
+    if (plan != null && plan.incremental()) {
+      s.append("; inputs ").append(plan.summary());
     }
     if (SUCCEEDED.equals(status) && !balanced()) {
       s.append(" (counts do not add up: read != written + filtered + rejected)");

@@ -43,11 +43,12 @@ class PostgresSinkTest {
     PostgresSink sink =
         PostgresSink.upsert(JdbcTarget.of(pg.jdbcUrl(), PostgresServer.USER, "JDBC_PASSWORD", table), "file", "record")
             .withBatchSize(batchSize);
-    try (PostgresSink.Publication publication = sink.prepare(SCHEMA)) {
+    try (PostgresSink.Publication publication = sink.prepare()) {
+      publication.createTables(SCHEMA);
       Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
       p.apply(Create.of(List.of(rows)).withRowSchema(SCHEMA)).apply(sink);
       p.run().waitUntilFinish();
-      publication.publish(rows.length);
+      publication.publish(rows.length, "test", "run-1", List.of());
     }
   }
 
@@ -119,12 +120,14 @@ class PostgresSinkTest {
   void stagedRowsAreInvisibleUntilPublishedAndDroppedWhenNot() throws Exception {
     pg.execute("DROP TABLE IF EXISTS sink_staged");
     PostgresSink sink = PostgresSink.upsert(JdbcTarget.of(pg.jdbcUrl(), PostgresServer.USER, "JDBC_PASSWORD", "sink_staged"), "file", "record");
-    try (PostgresSink.Publication publication = sink.prepare(SCHEMA)) {
+    try (PostgresSink.Publication publication = sink.prepare()) {
+      publication.createTables(SCHEMA);
       Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
       p.apply(Create.of(List.of(row(1, 1.0, "x"), row(2, 2.0, "y"))).withRowSchema(SCHEMA)).apply(sink);
       p.run().waitUntilFinish();
       assertThat("staged, not published", content("sink_staged"), empty());
-      assertThrows(IllegalStateException.class, () -> publication.publish(3), "a count that does not match is refused");
+      assertThrows(
+          IllegalStateException.class, () -> publication.publish(3, "test", "run-1", List.of()), "a count that does not match is refused");
     }
     assertThat(content("sink_staged"), empty());
     assertThat("the staging table is dropped", exists("sink_staged_beam_etl_stage"), is(false));
@@ -133,11 +136,11 @@ class PostgresSinkTest {
   @Test
   void aSecondLoadOfTheSameTableRefusesWhileTheFirstHoldsIt() throws Exception {
     PostgresSink sink = PostgresSink.upsert(JdbcTarget.of(pg.jdbcUrl(), PostgresServer.USER, "JDBC_PASSWORD", "sink_locked"), "file", "record");
-    try (PostgresSink.Publication first = sink.prepare(SCHEMA)) {
-      IllegalStateException refused = assertThrows(IllegalStateException.class, () -> sink.prepare(SCHEMA));
+    try (PostgresSink.Publication first = sink.prepare()) {
+      IllegalStateException refused = assertThrows(IllegalStateException.class, sink::prepare);
       assertThat(refused.getMessage(), startsWith("another run is loading into sink_locked"));
     }
-    sink.prepare(SCHEMA).close();
+    sink.prepare().close();
   }
 
   @Test
