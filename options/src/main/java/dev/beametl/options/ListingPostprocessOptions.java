@@ -11,7 +11,7 @@ import org.apache.beam.sdk.options.Validation;
  * {@code listing-postprocess}: raw scraper Parquet under {@code <input>/array_<n>/<yyyyMMddHHmmss>/}
  * -> typed, deduplicated rows appended to a Parquet table partitioned by {@code id % partitions}.
  */
-public interface ListingPostprocessOptions extends EtlOptions, SourceLifecycleOptions {
+public interface ListingPostprocessOptions extends EtlOptions, SourceLifecycleOptions, RowRuleOptions {
 
   /** The three scraper outputs; each has its own columns and de-duplication key (SPEC section 5). */
   enum Kind {

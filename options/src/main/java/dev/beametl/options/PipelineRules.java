@@ -102,6 +102,7 @@ public final class PipelineRules {
     if (FileOutputOptions.class.isAssignableFrom(type) && options.as(FileOutputOptions.class).getOutputShards() < 0) {
       problems.add("option --outputShards must be 0 (the pipeline chooses) or more, got " + options.as(FileOutputOptions.class).getOutputShards());
     }
+    problems.addAll(GateSpecs.problems(options, type));
   }
 
   /** The rule of {@code --afterLoad=archive}: empty when the options are fine. */

@@ -4,6 +4,7 @@ import dev.beametl.options.ListingPostprocessOptions;
 import dev.beametl.options.ListingPostprocessOptions.Kind;
 import dev.beametl.transforms.files.BatchFolders;
 import dev.beametl.transforms.files.InputFiles;
+import dev.beametl.transforms.gates.RowRules;
 import dev.beametl.transforms.parquet.PartitionedParquetTable;
 import dev.beametl.transforms.parquet.ReadParquetRows;
 import dev.beametl.transforms.parquet.RecordToRow;
@@ -190,12 +191,19 @@ public final class ListingPostprocess {
                 DropDuplicates.on(table.key())
                     .keepingFirstBy(ReadParquetRows.SOURCE_FILE, ReadParquetRows.SOURCE_RECORD)
                     .against(existing));
+    PCollection<Reject> rejects = parsed.getRejects();
+    RowRules rules = QualityGates.rowRules(options);
+    if (!rules.isEmpty()) {
+      WithRejects<Row> checked = fresh.apply("Rules", rules);
+      fresh = checked.getOutput();
+      rejects = WithRejects.concat("AllRejects", rejects, checked.getRejects());
+    }
     Schema output = withPartitionColumn(table.schema(), options.getPartitionColumn());
     PCollection<Row> rows =
         fresh
             .apply("AddPartitionColumn", ParDo.of(new PartitionFn(output, options.getPartitions())))
             .setRowSchema(output);
-    return new Outputs(rows, parsed.getRejects());
+    return new Outputs(rows, rejects);
   }
 
   private static RecordToRow converter(Schema schema) {

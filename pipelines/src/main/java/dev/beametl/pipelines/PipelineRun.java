@@ -3,6 +3,8 @@ package dev.beametl.pipelines;
 import dev.beametl.options.EtlOptions;
 import dev.beametl.transforms.EtlMetrics;
 import dev.beametl.transforms.report.Credentials;
+import dev.beametl.transforms.files.IncrementalPlan;
+import dev.beametl.transforms.report.GateResult;
 import dev.beametl.transforms.report.RunReport;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -86,6 +88,11 @@ public final class PipelineRun {
     return this;
   }
 
+  public PipelineRun incremental(IncrementalPlan plan) {
+    report.incremental(plan);
+    return this;
+  }
+
   public PipelineRun output(String output) {
     report.output(output);
     return this;
@@ -128,6 +135,7 @@ public final class PipelineRun {
       if (!report.balanced()) {
         throw new CountsDoNotAddUpException(report);
       }
+      checkGates();
       synchronized (lock) {
         if (recorded) {
           throw new IllegalStateException("the run was stopped");
@@ -184,6 +192,23 @@ public final class PipelineRun {
   private void printSummary() {
     // The one line a user reads at the end of a run: on stdout, apart from the log.
     System.out.println(report.summary() + " (report: " + options.getRunReport() + ", rejects: " + options.getRejects() + ")");
+  }
+
+  /** Fails the run, before anything is published or any input touched, when a quality gate is breached. */
+  private void checkGates() {
+    List<GateResult> gates = QualityGates.evaluate(options, report);
+    report.gates(gates);
+    String breached = QualityGates.breached(gates);
+    if (breached != null) {
+      throw new QualityGateException(breached);
+    }
+  }
+
+  /** A threshold of {@code --maxRejected} or {@code --minRecords} was not met. */
+  static final class QualityGateException extends RuntimeException {
+    QualityGateException(String message) {
+      super(message);
+    }
   }
 
   private void waitWithProgress(PipelineResult running) {

@@ -7,6 +7,7 @@ import dev.beametl.transforms.csv.ParseCsvFiles;
 import dev.beametl.transforms.files.InputFiles;
 import dev.beametl.transforms.files.SourceLifecycle;
 import dev.beametl.transforms.files.WriteRows;
+import dev.beametl.transforms.gates.RowRules;
 import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;
 import dev.beametl.transforms.rejects.WriteRejects;
@@ -94,15 +95,23 @@ public final class TaxiStaging {
     PCollection<Reject> badFiles =
         pipeline.apply("BadHeaderFiles", CsvHeaderCheck.of(parse.parser(), options.getOnBadHeader()).check(inputs));
     PCollection<FileIO.ReadableFile> files = pipeline.apply("ReadFiles", InputFiles.readEvenly(inputs));
-    if (options.getOutputShards() == 0) {
+    RowRules rules = QualityGates.rowRules(options);
+    if (options.getOutputShards() == 0 && rules.isEmpty()) {
       WithRejects<String> written = files.apply("ParseAndWrite", parse.writeTo(options.getOutput(), format));
       return new Outputs(written.getOutput(), withBadFiles(written.getRejects(), badFiles));
     }
+    // Row rules need the rows as a collection, so they take the parse-then-write path.
     WithRejects<Row> parsed = files.apply("Parse", parse);
+    PCollection<Row> rows = parsed.getOutput();
+    PCollection<Reject> rejects = parsed.getRejects();
+    if (!rules.isEmpty()) {
+      WithRejects<Row> checked = rows.apply("Rules", rules);
+      rows = checked.getOutput();
+      rejects = WithRejects.concat("AllRejects", rejects, checked.getRejects());
+    }
     WriteFilesResult<Void> written =
-        parsed.getOutput()
-            .apply("Write", WriteRows.to(options.getOutput(), format).withNumShards(options.getOutputShards()).countingWritten());
-    return new Outputs(written.getPerDestinationOutputFilenames().apply("FileNames", Values.create()), withBadFiles(parsed.getRejects(), badFiles));
+        rows.apply("Write", WriteRows.to(options.getOutput(), format).withNumShards(options.getOutputShards()).countingWritten());
+    return new Outputs(written.getPerDestinationOutputFilenames().apply("FileNames", Values.create()), withBadFiles(rejects, badFiles));
   }
 
   private static PCollection<Reject> withBadFiles(PCollection<Reject> rejects, PCollection<Reject> badFiles) {

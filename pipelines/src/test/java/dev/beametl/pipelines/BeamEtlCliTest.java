@@ -111,6 +111,25 @@ class BeamEtlCliTest {
               default: keep
           --archiveTo=<String>
               Prefix the inputs are moved under with --afterLoad=archive (local dir or s3://bucket/prefix/).
+          --notNull=<String>
+              Columns that must not be null, comma-separated (e.g. id,loan_amnt). A row with a null there is
+              rejected (reason rule_not_null).
+          --range=<List>
+              A column's allowed range, <column>:<min>..<max>, either side may be left open (e.g.
+              loan_amnt:0..40000, dti:..100). Repeat the option for several columns. A row outside is
+              rejected (reason rule_range); a null passes (use --notNull for that).
+          --unique=<String>
+              Columns whose values together must be unique within the run, comma-separated (e.g. id). Every
+              row sharing a key with another is rejected (reason rule_unique): which copy is right is
+              unknown.
+          --incremental=<boolean>
+              Read only the --input files that are new, or changed (size or modification time), since the
+              last successful run into the same target; the others are skipped. Rows of a changed file
+              replace its earlier rows.
+              default: false
+          --reprocess=<String>
+              With --incremental: a glob of input files to read again even if unchanged (a backfill), e.g.
+              s3://bucket/loans/2024-03-*.csv.
 
         options of every pipeline:
           --rejects=<String>
@@ -126,6 +145,12 @@ class BeamEtlCliTest {
               Address S3 buckets by path (http://host/bucket/key) instead of by virtual host. Needed by most
               S3-compatible servers given with --endpoint.
               default: false
+          --maxRejected=<String>
+              Fail the run if more records than this are rejected: a count (e.g. 100) or a percentage of the
+              records read (e.g. 1%). Default: no limit.
+          --minRecords=<Long>
+              Fail the run if it reads fewer records than this (e.g. 1, so that an empty daily drop is an
+              error). Default: no minimum.
 
         Also accepted: --runner=DirectRunner|SparkRunner, --sparkMaster=local[N], --awsRegion, --endpoint, and Beam's other options.
         """));

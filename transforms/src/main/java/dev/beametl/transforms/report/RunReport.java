@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beametl.transforms.EtlMetrics;
+import dev.beametl.transforms.files.IncrementalPlan;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -46,6 +47,8 @@ public final class RunReport {
   private final List<String> outputs = new ArrayList<>();
   private final Map<String, Long> counts = new TreeMap<>();
   private final Map<String, Long> rejectReasons = new TreeMap<>();
+  private final List<GateResult> gates = new ArrayList<>();
+  private @Nullable IncrementalPlan plan;
   private String status = RUNNING;
   private boolean countsKnown;
   private @Nullable String error;
@@ -122,6 +125,22 @@ public final class RunReport {
     return countsKnown;
   }
 
+  /** Records which inputs the run read and skipped, and why. */
+  public RunReport incremental(IncrementalPlan inputPlan) {
+    this.plan = inputPlan;
+    return this;
+  }
+
+  /** Records the quality gates the run was checked against. */
+  public RunReport gates(List<GateResult> results) {
+    gates.addAll(results);
+    return this;
+  }
+
+  public List<GateResult> gates() {
+    return List.copyOf(gates);
+  }
+
   public RunReport succeeded(Instant at) {
     status = SUCCEEDED;
     finishedAt = at;
@@ -188,6 +207,22 @@ public final class RunReport {
       root.putNull("balanced");
       root.putNull("rejectReasons");
     }
+    if (plan != null) {
+      ObjectNode states = root.putObject("inputStates");
+      states.put("incremental", plan.incremental());
+      plan.fresh().forEach(states.putArray("new")::add);
+      plan.changed().forEach(states.putArray("changed")::add);
+      plan.reprocessed().forEach(states.putArray("reprocessed")::add);
+      plan.skipped().forEach(states.putArray("skipped")::add);
+    }
+    ArrayNode gateNodes = root.putArray("gates");
+    for (GateResult g : gates) {
+      ObjectNode node = gateNodes.addObject();
+      node.put("gate", g.gate());
+      node.put("limit", g.limit());
+      node.put("observed", g.observed());
+      node.put("passed", g.passed());
+    }
     ArrayNode in = root.putArray("inputs");
     inputs.forEach(in::add);
     ArrayNode out = root.putArray("outputs");
@@ -229,6 +264,9 @@ public final class RunReport {
                 count(EtlMetrics.REJECTED)));
     if (!rejectReasons.isEmpty()) {
       s.append(' ').append(rejectReasons);
+    }
+    if (plan != null && plan.incremental()) {
+      s.append("; inputs ").append(plan.summary());
     }
     if (error != null) {
       s.append(" - ").append(error);
