@@ -105,10 +105,13 @@ public final class RunReport {
     return rejectReasons;
   }
 
-  /** {@code read = written + filtered + rejected}: every record has exactly one outcome. */
+  /**
+   * {@code read = written + filtered + rejected}: every record has exactly one outcome. In an
+   * aggregation, where written counts output rows, {@code read = aggregated + filtered + rejected}.
+   */
   public boolean balanced() {
-    return count(EtlMetrics.READ)
-        == count(EtlMetrics.WRITTEN) + count(EtlMetrics.FILTERED) + count(EtlMetrics.REJECTED);
+    long kept = counts.containsKey(EtlMetrics.AGGREGATED) ? count(EtlMetrics.AGGREGATED) : count(EtlMetrics.WRITTEN);
+    return count(EtlMetrics.READ) == kept + count(EtlMetrics.FILTERED) + count(EtlMetrics.REJECTED);
   }
 
   public double durationSeconds() {
@@ -156,11 +159,12 @@ public final class RunReport {
     StringBuilder s =
         new StringBuilder(
             String.format(
-                "%s %s in %.1f s: read %d, written %d, filtered %d, rejected %d",
+                "%s %s in %.1f s: read %d, %swritten %d, filtered %d, rejected %d",
                 pipeline,
                 status,
                 durationSeconds(),
                 count(EtlMetrics.READ),
+                counts.containsKey(EtlMetrics.AGGREGATED) ? "aggregated " + count(EtlMetrics.AGGREGATED) + ", " : "",
                 count(EtlMetrics.WRITTEN),
                 count(EtlMetrics.FILTERED),
                 count(EtlMetrics.REJECTED)));
