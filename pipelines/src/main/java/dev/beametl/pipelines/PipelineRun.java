@@ -1,7 +1,6 @@
 package dev.beametl.pipelines;
 
 import dev.beametl.options.EtlOptions;
-import dev.beametl.transforms.EtlMetrics;
 import dev.beametl.transforms.report.RunReport;
 import java.time.Instant;
 import java.util.List;
@@ -87,12 +86,10 @@ public final class PipelineRun {
       RunReport progress = new RunReport(options.getAppName(), options.getRunId(), Instant.now());
       try {
         progress.counters(result);
-        LOG.info(
-            "progress: read {}, written {}, filtered {}, rejected {}",
-            progress.count(EtlMetrics.READ),
-            progress.count(EtlMetrics.WRITTEN),
-            progress.count(EtlMetrics.FILTERED),
-            progress.count(EtlMetrics.REJECTED));
+        // Outcomes are counted a step or more after a record is read: say how many are on their way,
+        // so that the line adds up as the final summary does.
+        long pending = progress.unaccounted();
+        LOG.info("progress: {}{}", progress.countsLine(), pending > 0 ? ", not counted yet " + pending : "");
       } catch (RuntimeException e) {
         LOG.debug("no metrics yet", e);
       }

@@ -110,8 +110,24 @@ public final class RunReport {
    * aggregation, where written counts output rows, {@code read = aggregated + filtered + rejected}.
    */
   public boolean balanced() {
+    return unaccounted() == 0;
+  }
+
+  /** Records read without an outcome counted: mid-run, those still on their way (rejects are counted as they are written). */
+  public long unaccounted() {
     long kept = counts.containsKey(EtlMetrics.AGGREGATED) ? count(EtlMetrics.AGGREGATED) : count(EtlMetrics.WRITTEN);
-    return count(EtlMetrics.READ) == kept + count(EtlMetrics.FILTERED) + count(EtlMetrics.REJECTED);
+    return count(EtlMetrics.READ) - kept - count(EtlMetrics.FILTERED) - count(EtlMetrics.REJECTED);
+  }
+
+  /** e.g. {@code read 31, written 10, filtered 21, rejected 0}; an aggregation's {@code aggregated} after read. */
+  public String countsLine() {
+    return String.format(
+        "read %d, %swritten %d, filtered %d, rejected %d",
+        count(EtlMetrics.READ),
+        counts.containsKey(EtlMetrics.AGGREGATED) ? "aggregated " + count(EtlMetrics.AGGREGATED) + ", " : "",
+        count(EtlMetrics.WRITTEN),
+        count(EtlMetrics.FILTERED),
+        count(EtlMetrics.REJECTED));
   }
 
   public double durationSeconds() {
@@ -156,18 +172,7 @@ public final class RunReport {
 
   /** e.g. {@code loan-filter SUCCEEDED in 4.2 s: read 31, written 10, filtered 21, rejected 0}. */
   public String summary() {
-    StringBuilder s =
-        new StringBuilder(
-            String.format(
-                "%s %s in %.1f s: read %d, %swritten %d, filtered %d, rejected %d",
-                pipeline,
-                status,
-                durationSeconds(),
-                count(EtlMetrics.READ),
-                counts.containsKey(EtlMetrics.AGGREGATED) ? "aggregated " + count(EtlMetrics.AGGREGATED) + ", " : "",
-                count(EtlMetrics.WRITTEN),
-                count(EtlMetrics.FILTERED),
-                count(EtlMetrics.REJECTED)));
+    StringBuilder s = new StringBuilder(String.format("%s %s in %.1f s: %s", pipeline, status, durationSeconds(), countsLine()));
     if (!rejectReasons.isEmpty()) {
       s.append(' ').append(rejectReasons);
     }
