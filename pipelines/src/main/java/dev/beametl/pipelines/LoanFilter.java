@@ -1,6 +1,7 @@
 package dev.beametl.pipelines;
 
 import dev.beametl.options.LoanFilterOptions;
+import dev.beametl.transforms.csv.CsvHeaderCheck;
 import dev.beametl.transforms.csv.CsvRowParser;
 import dev.beametl.transforms.csv.ParseCsvFiles;
 import dev.beametl.transforms.files.InputFiles;
@@ -17,8 +18,10 @@ import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.transforms.RenameFields;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.POutput;
 import org.apache.beam.sdk.values.Row;
 
@@ -33,7 +36,7 @@ import org.apache.beam.sdk.values.Row;
  */
 public final class LoanFilter {
   public static final String NAME = "loan-filter";
-  public static final String DEFAULT_TABLE = "loans";
+  public static final String DEFAULT_TABLE = LoanFilterOptions.DEFAULT_TABLE;
 
   /** The 53 columns of the Lending Club export, in file order, with their SPEC types. */
   public static final Schema SCHEMA =
@@ -115,24 +118,27 @@ public final class LoanFilter {
   /** Runs with any sink for the loans (tests swap it); {@code sinkName} goes in the report. */
   public static RunReport run(LoanFilterOptions options, PTransform<PCollection<Row>, ? extends POutput> sink, String sinkName) {
     PipelineRun run = PipelineRun.start(options);
-    SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo());
+    SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo(), options.getRunId());
     List<String> inputs = InputFiles.resolve(options.getInput());
     lifecycle.checkInputs(inputs);
     run.inputs(inputs).output(sinkName);
 
     Pipeline pipeline = Pipeline.create(options);
-    Outputs outputs = build(pipeline, options, inputs);
+    Outputs outputs = run.prepare(() -> build(pipeline, options, inputs));
     outputs.loans().apply("Load", sink);
     outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
     return run.execute(pipeline, report -> lifecycle.apply(inputs).forEach(report::output));
   }
 
-  /** The pipeline up to (not including) the sink: parse, round, rename, filter. */
+  /**
+   * The pipeline up to (not including) the sink: parse, round, rename, filter. Checks every input's
+   * header first (see {@link CsvHeaderCheck}).
+   */
   public static Outputs build(Pipeline pipeline, LoanFilterOptions options, List<String> inputs) {
-    WithRejects<Row> parsed =
-        pipeline
-            .apply("ReadFiles", InputFiles.read(inputs))
-            .apply("Parse", ParseCsvFiles.as(SCHEMA).withSourceColumns());
+    ParseCsvFiles parse = ParseCsvFiles.as(SCHEMA).withSourceColumns();
+    PCollection<Reject> badFiles =
+        pipeline.apply("BadHeaderFiles", CsvHeaderCheck.of(parse.parser(), options.getOnBadHeader()).check(inputs));
+    WithRejects<Row> parsed = pipeline.apply("ReadFiles", InputFiles.read(inputs)).apply("Parse", parse);
     PCollection<Row> loans =
         parsed
             .getOutput()
@@ -144,7 +150,7 @@ public final class LoanFilter {
                     RowFilter.notEqual("loan_status", options.getExcludeLoanStatus()),
                     RowFilter.notEqual("purpose", options.getExcludePurpose()),
                     RowFilter.atLeast("last_fico_range_low", options.getMinLastFicoRangeLow())));
-    return new Outputs(loans, parsed.getRejects());
+    return new Outputs(loans, PCollectionList.of(parsed.getRejects()).and(badFiles).apply("AllRejects", Flatten.pCollections()));
   }
 
   static JdbcTarget target(LoanFilterOptions options) {

@@ -42,7 +42,7 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  */
 public final class TaxiGold {
   public static final String NAME = "taxi-gold";
-  public static final String DEFAULT_TABLE = "nyc.main_data";
+  public static final String DEFAULT_TABLE = TaxiGoldOptions.DEFAULT_TABLE;
 
   /** The staging columns the gold needs: only these are decoded from Parquet. */
   static final Schema INPUT =
@@ -90,14 +90,11 @@ public final class TaxiGold {
    * a JDBC connection to {@code --jdbcUrl} when not null (tests record it: no Redshift here).
    */
   public static RunReport run(TaxiGoldOptions options, SqlSession.Factory redshiftSessions) {
-    OutputFormat format = TaxiStaging.checkFormat(options.getOutputFormat());
+    OutputFormat format = options.getOutputFormat();
     LoadTo loadTo = options.getLoadTo();
     JdbcTarget target = loadTo == LoadTo.NONE ? null : target(options);
     RedshiftCopyReplace redshift = null;
     if (loadTo == LoadTo.REDSHIFT) {
-      if (format != OutputFormat.PARQUET) {
-        throw new IllegalArgumentException("--loadTo=redshift COPYs Parquet: use --outputFormat=parquet");
-      }
       redshift =
           redshiftSessions == null
               ? RedshiftCopyReplace.of(target, options.getOutput(), options.getRedshiftIamRole())

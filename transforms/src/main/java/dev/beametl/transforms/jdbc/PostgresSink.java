@@ -186,7 +186,12 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
         }
         connection.commit();
       } catch (SQLException | IOException e) {
-        connection.rollback();
+        try {
+          connection.rollback();
+        } catch (SQLException rollbackFailed) {
+          // A lost connection also fails the rollback: keep the first error as the one thrown.
+          e.addSuppressed(rollbackFailed);
+        }
         throw e;
       }
       written.inc(batch.size());
