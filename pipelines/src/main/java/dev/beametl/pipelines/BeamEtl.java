@@ -30,7 +30,7 @@ public final class BeamEtl {
   private BeamEtl() {}
 
   public static void main(String[] args) {
-    int status = execute(args, System.out, System.err);
+    int status = execute(RealRunDefaults.apply(args), System.out, System.err);
     if (status != 0) {
       System.exit(status);
     }

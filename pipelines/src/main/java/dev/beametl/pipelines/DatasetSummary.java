@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * <p>Only the group and measure columns are parsed, with types declared by {@code --columnTypes} or
  * inferred from a sample read before the run. A record with the wrong number of fields, or a value
  * that does not parse for its column (e.g. text in a column under {@code avg}), is rejected whole.
- * Counts: {@code read} = records read; {@code written} = records aggregated into the output;
- * {@code rejected} = records refused; {@code groups} = output rows. Nothing is filtered.
+ * Counts: {@code read} = records read; {@code aggregated} = records folded into the output;
+ * {@code rejected} = records refused; {@code written} (and {@code groups}) = output rows. Nothing
+ * is filtered.
  */
 public final class DatasetSummary {
   public static final String NAME = "dataset-summary";
@@ -101,7 +102,7 @@ public final class DatasetSummary {
   }
 
   static WriteRows write(DatasetSummaryOptions options, SummarySpec spec) {
-    WriteRows write = WriteRows.to(options.getOutput(), options.getOutputFormat());
+    WriteRows write = WriteRows.to(options.getOutput(), options.getOutputFormat()).countingWritten();
     return oneFile(options) ? write.sortedBy(spec.keys()) : write.withNumShards(options.getOutputShards());
   }
 }

@@ -216,12 +216,10 @@ public final class PipelineRun {
     while (state == null || !state.isTerminal()) {
       try {
         Map<String, Long> progress = RunReport.progress(running);
-        LOG.info(
-            "progress: read {}, written {}, filtered {}, rejected {}",
-            progress.get(EtlMetrics.READ),
-            progress.get(EtlMetrics.WRITTEN),
-            progress.get(EtlMetrics.FILTERED),
-            progress.get(EtlMetrics.REJECTED));
+        // Outcomes are counted a step or more after a record is read: say how many are on their way,
+        // so that the line adds up as the final summary does.
+        long pending = RunReport.unaccounted(progress);
+        LOG.info("progress: {}{}", RunReport.countsLine(progress), pending > 0 ? ", not counted yet " + pending : "");
       } catch (RuntimeException e) {
         LOG.debug("no metrics yet", e);
       }

@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * <p>The partials are merged by a shuffle on the group keys, which scales to any number of groups;
  * or, with {@link #mergedOnOneWorker()}, by one worker holding every group.
  *
- * <p>Counts: {@code read} every record; {@code written} every record aggregated into a group;
- * {@code groups} every output row; {@code files}. Rejects are counted where they are written.
+ * <p>Counts: {@code read} every record; {@code aggregated} every record folded into a group;
+ * {@code groups} every output row (the rows' sink counts them {@code written}); {@code files}. Rejects are counted where they are written.
  */
 public final class SummarizeCsvFiles extends PTransform<PCollection<FileIO.ReadableFile>, WithRejects<Row>> {
   public static final String GROUPS = "groups";
@@ -123,7 +123,7 @@ public final class SummarizeCsvFiles extends PTransform<PCollection<FileIO.Reada
   private static final class PartialSummaryFn extends DoFn<FileIO.ReadableFile, KV<Row, SummaryCombineFn.Stats>> {
     private static final Logger LOG = LoggerFactory.getLogger(PartialSummaryFn.class);
     private final Counter read = EtlMetrics.read();
-    private final Counter written = EtlMetrics.written();
+    private final Counter aggregated = EtlMetrics.aggregated();
     private final Counter files = EtlMetrics.counter("files");
     private final CsvRowParser parser;
     private final int[] keyFields;
@@ -150,7 +150,7 @@ public final class SummarizeCsvFiles extends PTransform<PCollection<FileIO.Reada
               @Override
               public void row(Row row) {
                 measures.addInput(groups.computeIfAbsent(keyOf(row), k -> measures.createAccumulator()), row);
-                written.inc();
+                aggregated.inc();
               }
 
               @Override

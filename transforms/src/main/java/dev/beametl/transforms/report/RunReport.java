@@ -175,10 +175,43 @@ public final class RunReport {
     return rejectReasons;
   }
 
-  /** {@code read = written + filtered + rejected}: every record has exactly one outcome. */
+  /**
+   * {@code read = written + filtered + rejected}: every record has exactly one outcome. In an
+   * aggregation, where written counts output rows, {@code read = aggregated + filtered + rejected}.
+   */
   public boolean balanced() {
-    return count(EtlMetrics.READ)
-        == count(EtlMetrics.WRITTEN) + count(EtlMetrics.FILTERED) + count(EtlMetrics.REJECTED);
+    return unaccounted() == 0;
+  }
+
+  /** Records read without an outcome counted: mid-run, those still on their way (rejects are counted as they are written). */
+  public long unaccounted() {
+    return unaccounted(counts);
+  }
+
+  /** {@link #unaccounted()} of counter values, e.g. a run's {@link #progress}. */
+  public static long unaccounted(Map<String, Long> counts) {
+    long kept = counts.containsKey(EtlMetrics.AGGREGATED) ? value(counts, EtlMetrics.AGGREGATED) : value(counts, EtlMetrics.WRITTEN);
+    return value(counts, EtlMetrics.READ) - kept - value(counts, EtlMetrics.FILTERED) - value(counts, EtlMetrics.REJECTED);
+  }
+
+  /** e.g. {@code read 31, written 10, filtered 21, rejected 0}; an aggregation's {@code aggregated} after read. */
+  public String countsLine() {
+    return countsLine(counts);
+  }
+
+  /** {@link #countsLine()} of counter values, e.g. a run's {@link #progress}. */
+  public static String countsLine(Map<String, Long> counts) {
+    return String.format(
+        "read %d, %swritten %d, filtered %d, rejected %d",
+        value(counts, EtlMetrics.READ),
+        counts.containsKey(EtlMetrics.AGGREGATED) ? "aggregated " + value(counts, EtlMetrics.AGGREGATED) + ", " : "",
+        value(counts, EtlMetrics.WRITTEN),
+        value(counts, EtlMetrics.FILTERED),
+        value(counts, EtlMetrics.REJECTED));
+  }
+
+  private static long value(Map<String, Long> counts, String name) {
+    return counts.getOrDefault(name, 0L);
   }
 
   public double durationSeconds() {
@@ -251,17 +284,7 @@ public final class RunReport {
       String s = String.format("%s %s in %.1f s: counts unknown (the pipeline did not run to the end)", pipeline, status, durationSeconds());
       return error == null ? s : s + " - " + error;
     }
-    StringBuilder s =
-        new StringBuilder(
-            String.format(
-                "%s %s in %.1f s: read %d, written %d, filtered %d, rejected %d",
-                pipeline,
-                status,
-                durationSeconds(),
-                count(EtlMetrics.READ),
-                count(EtlMetrics.WRITTEN),
-                count(EtlMetrics.FILTERED),
-                count(EtlMetrics.REJECTED)));
+    StringBuilder s = new StringBuilder(String.format("%s %s in %.1f s: %s", pipeline, status, durationSeconds(), countsLine()));
     if (!rejectReasons.isEmpty()) {
       s.append(' ').append(rejectReasons);
     }

@@ -87,6 +87,43 @@ class RunReportTest {
     assertThat(first.get("original").asText(), is("1,x"));
   }
 
+  /** Increments the named counters by the given amounts, once. */
+  static RunReport reportOfCounts(Object... nameThenAmount) {
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+    p.apply(Create.of(1))
+        .apply(
+            ParDo.of(
+                new DoFn<Integer, Integer>() {
+                  @ProcessElement
+                  public void process() {
+                    for (int i = 0; i < nameThenAmount.length; i += 2) {
+                      EtlMetrics.counter((String) nameThenAmount[i]).inc((Integer) nameThenAmount[i + 1]);
+                    }
+                  }
+                }));
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    return new RunReport("demo", "run-3", Instant.now()).counters(result);
+  }
+
+  @Test
+  void anAggregationBalancesItsRecordsAgainstAggregatedAndCountsOutputRowsWritten() {
+    RunReport gold = reportOfCounts("read", 29, "aggregated", 28, "rejected", 1, "written", 9);
+    assertThat(gold.balanced(), is(true));
+    assertThat(gold.countsLine(), is("read 29, aggregated 28, written 9, filtered 0, rejected 1"));
+
+    assertThat(reportOfCounts("read", 29, "aggregated", 27, "written", 9).unaccounted(), is(2L));
+  }
+
+  @Test
+  void midRunCountsSayHowManyRecordsHaveNoOutcomeYet() {
+    // Rejects are counted where they are written, a step after the records were read.
+    RunReport progress = reportOfCounts("read", 400, "written", 380);
+    assertThat(progress.unaccounted(), is(20L));
+    assertThat(progress.balanced(), is(false));
+    assertThat(progress.countsLine(), is("read 400, written 380, filtered 0, rejected 0"));
+  }
+
   @Test
   void rejectsCanBeCsvAndAFailedRunSaysWhy() throws Exception {
     Path rejects = tmp.resolve("rejects.csv");
