@@ -17,9 +17,9 @@ import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.transforms.RenameFields;
-import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.POutput;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.Row;
 
 /**
@@ -112,8 +112,12 @@ public final class LoanFilter {
         target.toString());
   }
 
-  /** Runs with any sink for the loans (tests swap it); {@code sinkName} goes in the report. */
-  public static RunReport run(LoanFilterOptions options, PTransform<PCollection<Row>, ? extends POutput> sink, String sinkName) {
+  /**
+   * Runs with {@code sink} for the loans (tests may point it elsewhere); {@code sinkName} goes in the
+   * report. The sink's target is checked before any input is read, and the rows it refuses join the
+   * run's rejects.
+   */
+  public static RunReport run(LoanFilterOptions options, PostgresSink sink, String sinkName) {
     PipelineRun run = PipelineRun.start(options);
     SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo());
     List<String> inputs = InputFiles.resolve(options.getInput());
@@ -122,8 +126,12 @@ public final class LoanFilter {
 
     Pipeline pipeline = Pipeline.create(options);
     Outputs outputs = build(pipeline, options, inputs);
-    outputs.loans().apply("Load", sink);
-    outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
+    DatabaseCheck.beforeReading(options, sinkName, () -> sink.checkTarget(outputs.loans().getSchema()));
+    PCollection<Reject> loadRejects = outputs.loans().apply("Load", sink);
+    PCollectionList.of(outputs.rejects())
+        .and(loadRejects)
+        .apply("AllRejects", Flatten.pCollections())
+        .apply("WriteRejects", WriteRejects.to(options.getRejects()));
     return run.execute(pipeline, report -> lifecycle.apply(inputs).forEach(report::output));
   }
 
@@ -148,8 +156,7 @@ public final class LoanFilter {
   }
 
   static JdbcTarget target(LoanFilterOptions options) {
-    String table = options.getTable() != null ? options.getTable() : DEFAULT_TABLE;
-    return JdbcTarget.of(options.getJdbcUrl(), options.getJdbcUser(), options.getJdbcPasswordEnv(), table);
+    return JdbcTarget.of(options, DEFAULT_TABLE);
   }
 
   static String[] prepend(String first, String[] rest) {

@@ -1,6 +1,8 @@
 package dev.beametl.transforms.jdbc;
 
 import dev.beametl.transforms.EtlMetrics;
+import dev.beametl.transforms.rejects.Reject;
+import dev.beametl.transforms.rejects.WithRejects;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
@@ -15,7 +17,6 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.Row;
 import org.postgresql.PGConnection;
 
@@ -24,9 +25,10 @@ import org.postgresql.PGConnection;
  * table, then merged into the target with {@code INSERT ... ON CONFLICT (key) DO UPDATE} in the
  * same transaction. Re-running a load, or retrying a failed bundle, leaves one copy of each row.
  * The table (and its schema) is created from the rows' schema when missing. Counts {@code written}
- * after each commit.
+ * after each commit. Its output is the rows it refused: a value PostgreSQL cannot store (a NUL in
+ * text) rejects its row as {@code unstorable_value} instead of failing the batch.
  */
-public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
+public final class PostgresSink extends PTransform<PCollection<Row>, PCollection<Reject>> {
   private final JdbcTarget target;
   private final List<String> key;
   private final int batchSize;
@@ -53,15 +55,50 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
   }
 
   @Override
-  public PDone expand(PCollection<Row> rows) {
+  public PCollection<Reject> expand(PCollection<Row> rows) {
     Schema schema = rows.getSchema();
+    checkKey(schema);
+    WithRejects<Row> storable = rows.apply("RejectUnstorable", new RejectUnstorable("load"));
+    storable.getOutput().apply("Upsert " + target.table(), ParDo.of(new UpsertFn(target, schema, key, batchSize)));
+    return storable.getRejects();
+  }
+
+  /**
+   * On the driver, before any input is read: connects (so a wrong password or an unreachable host
+   * fails the run in seconds), creates the table for rows of {@code schema} when missing, and
+   * checks this login may upsert into it.
+   */
+  public void checkTarget(Schema schema) throws SQLException {
+    checkKey(schema);
+    try (Connection connection = target.connect()) {
+      connection.setAutoCommit(false);
+      createTable(connection, target, createTableSql(target.table(), schema, key));
+      target.checkPrivileges(connection, true, "INSERT", "UPDATE");
+    }
+  }
+
+  private void checkKey(Schema schema) {
     for (String k : key) {
       if (!schema.hasField(k)) {
         throw new IllegalArgumentException("key column " + k + " is not in the rows' schema " + schema.getFieldNames());
       }
     }
-    rows.apply("Upsert " + target.table(), ParDo.of(new UpsertFn(target, schema, key, batchSize)));
-    return PDone.in(rows.getPipeline());
+  }
+
+  /** Creates the table (and its schema) when missing, committed; concurrent first loads wait for each other. */
+  static void createTable(Connection connection, JdbcTarget target, String createTableSql) throws SQLException {
+    try (Statement st = connection.createStatement()) {
+      // Workers start together: serialise table creation, or concurrent CREATEs collide in the catalog.
+      st.execute("SELECT pg_advisory_xact_lock(hashtext('beam-etl:' || '" + target.table() + "'))");
+      if (target.schema() != null) {
+        st.execute("CREATE SCHEMA IF NOT EXISTS " + target.schema());
+      }
+      st.execute(createTableSql);
+      connection.commit();
+    } catch (SQLException e) {
+      connection.rollback();
+      throw e;
+    }
   }
 
   /** {@code CREATE TABLE IF NOT EXISTS} for rows of {@code schema}, with {@code key} as primary key. */
@@ -131,14 +168,8 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
     public void setup() throws SQLException {
       connection = target.connect();
       connection.setAutoCommit(false);
+      createTable(connection, target, createTableSql(target.table(), schema, key));
       try (Statement st = connection.createStatement()) {
-        // Workers start together: serialise table creation, or concurrent CREATEs collide in the catalog.
-        st.execute("SELECT pg_advisory_xact_lock(hashtext('beam-etl:' || '" + target.table() + "'))");
-        if (target.schema() != null) {
-          st.execute("CREATE SCHEMA IF NOT EXISTS " + target.schema());
-        }
-        st.execute(createTableSql(target.table(), schema, key));
-        connection.commit();
         st.execute("CREATE TEMP TABLE IF NOT EXISTS " + STAGE + " (LIKE " + target.table() + ") ON COMMIT DELETE ROWS");
         connection.commit();
       }
