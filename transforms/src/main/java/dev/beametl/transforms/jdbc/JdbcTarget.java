@@ -138,19 +138,22 @@ public final class JdbcTarget implements Serializable {
    * {@code tempTables}. Call once the table exists (a load's own DDL creates it when missing).
    */
   public void checkPrivileges(Connection connection, boolean tempTables, String... tablePrivileges) throws SQLException {
+    try (PreparedStatement st = connection.prepareStatement("SELECT current_setting('transaction_read_only')");
+        ResultSet rs = st.executeQuery()) {
+      rs.next();
+      if ("on".equals(rs.getString(1))) {
+        throw new SQLException("the database " + this + " is read-only (a standby?): point --jdbcUrl at the primary", "25006");
+      }
+    }
     List<String> missing = new ArrayList<>();
-    try (PreparedStatement st =
-        connection.prepareStatement("SELECT current_user, has_table_privilege(?, ?), current_setting('transaction_read_only')")) {
+    try (PreparedStatement st = connection.prepareStatement("SELECT has_table_privilege(?, ?)")) {
       for (String privilege : tablePrivileges) {
         st.setString(1, table);
         st.setString(2, privilege);
         try (ResultSet rs = st.executeQuery()) {
           rs.next();
-          if (!rs.getBoolean(2)) {
+          if (!rs.getBoolean(1)) {
             missing.add(privilege + " on " + table);
-          }
-          if ("on".equals(rs.getString(3))) {
-            throw new SQLException("the database " + this + " is read-only (a standby?): point --jdbcUrl at the primary", "25006");
           }
         }
       }

@@ -85,19 +85,39 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
     }
   }
 
-  /** Creates the table (and its schema) when missing, committed; concurrent first loads wait for each other. */
+  /**
+   * Creates the table (and its schema) when missing, committed; concurrent first loads wait for
+   * each other. An existing table is left alone, so a login that may only write it can load.
+   */
   static void createTable(Connection connection, JdbcTarget target, String createTableSql) throws SQLException {
     try (Statement st = connection.createStatement()) {
       // Workers start together: serialise table creation, or concurrent CREATEs collide in the catalog.
       st.execute("SELECT pg_advisory_xact_lock(hashtext('beam-etl:' || '" + target.table() + "'))");
-      if (target.schema() != null) {
-        st.execute("CREATE SCHEMA IF NOT EXISTS " + target.schema());
+      if (!exists(connection, "to_regclass", target.table())) {
+        if (target.schema() != null && !exists(connection, "to_regnamespace", target.schema())) {
+          st.execute("CREATE SCHEMA IF NOT EXISTS " + target.schema());
+        }
+        st.execute(createTableSql);
       }
-      st.execute(createTableSql);
       connection.commit();
     } catch (SQLException e) {
       connection.rollback();
+      if ("42501".equals(e.getSQLState())) {
+        throw new SQLException("user '" + connection.getMetaData().getUserName() + "' may not create " + target
+            + ", which does not exist yet: " + e.getMessage() + ". Create it first, or grant CREATE on its schema.", e.getSQLState());
+      }
       throw e;
+    }
+  }
+
+  /** Whether {@code lookup} ({@code to_regclass}, {@code to_regnamespace}) finds {@code name}. */
+  private static boolean exists(Connection connection, String lookup, String name) throws SQLException {
+    try (java.sql.PreparedStatement st = connection.prepareStatement("SELECT " + lookup + "(?) IS NOT NULL")) {
+      st.setString(1, name);
+      try (java.sql.ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
     }
   }
 
