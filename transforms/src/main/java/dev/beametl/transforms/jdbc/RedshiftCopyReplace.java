@@ -126,7 +126,7 @@ public final class RedshiftCopyReplace extends PTransform<PCollection<String>, P
         }
         // No cause: a run report names the deepest cause, and this message says what to fix.
         SQLException failure = new SQLException(
-            "cannot replace the Redshift table " + table + ": " + e.getMessage()
+            "cannot replace the Redshift table " + table + ": " + JdbcTarget.scrub(e.getMessage(), null)
                 + " The table must exist (see scripts/sql/nyc_main_data.redshift.sql) and the user needs DELETE and INSERT on it.",
             e.getSQLState());
         failure.setStackTrace(e.getStackTrace());
