@@ -1,8 +1,5 @@
 package dev.beametl.pipelines;
 
-import dev.beametl.options.EtlOptions;
-import dev.beametl.transforms.report.RunReport;
-import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,25 +20,18 @@ final class DatabaseCheck {
   private DatabaseCheck() {}
 
   /**
-   * Runs {@code check}; when it fails, writes a FAILED run report naming the problem and throws.
-   * Call after {@link PipelineRun#start} (it sets up the file systems the report is written to).
+   * Runs {@code check} as a driver-side step of {@code run}: when it fails, the run ends FAILED
+   * (reported, nothing read, loaded or touched).
    *
    * @throws PipelineRun.PipelineFailedException when the check failed
    */
-  static void beforeReading(EtlOptions options, String target, Check check) {
-    Instant started = Instant.now();
-    try {
-      check.run();
-      LOG.info("{}: connected, may write ({} ms)", target, java.time.Duration.between(started, Instant.now()).toMillis());
-    } catch (Exception e) {
-      RunReport report = new RunReport(options.getAppName(), options.getRunId(), started).output(target).failed(Instant.now(), e);
-      try {
-        report.writeTo(options.getRunReport());
-      } catch (Exception write) {
-        LOG.error("could not write the run report to {}: {}", options.getRunReport(), write.toString());
-      }
-      System.out.println(report.summary() + " (report: " + options.getRunReport() + "; no input was read)");
-      throw new PipelineRun.PipelineFailedException(report, e);
-    }
+  static void beforeReading(PipelineRun run, String target, Check check) {
+    run.prepare(
+        () -> {
+          long started = System.nanoTime();
+          check.run();
+          LOG.info("{}: connected, may write ({} ms)", target, (System.nanoTime() - started) / 1_000_000);
+          return null;
+        });
   }
 }

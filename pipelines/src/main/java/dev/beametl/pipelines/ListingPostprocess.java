@@ -14,7 +14,6 @@ import dev.beametl.transforms.report.RunReport;
 import dev.beametl.transforms.rows.DropDuplicates;
 import java.security.SecureRandom;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.Field;
@@ -48,7 +47,6 @@ public final class ListingPostprocess {
   public static final String TIMESTAMP_FORMAT = "uuuuMMdd'T'HHmmss";
   public static final String DATE_FORMAT = "uuuu-MM-dd";
   public static final String ID = "id";
-  private static final Pattern FILE_NAME_SAFE = Pattern.compile("[A-Za-z0-9._-]+");
 
   /** One kind's table: its columns (in order, typed) and the columns that identify a row. */
   public record Table(Schema schema, List<String> key) {
@@ -144,7 +142,6 @@ public final class ListingPostprocess {
 
   static RunReport run(ListingPostprocessOptions options, BeforeCleanup beforeCleanup) {
     PipelineRun run = PipelineRun.start(options);
-    check(options);
     BatchFolders raw = BatchFolders.under(options.getInput(), ".parquet");
     raw.checkAfterLoad(options.getAfterLoad(), options.getArchiveTo());
     PartitionedParquetTable table = PartitionedParquetTable.at(options.getOutput(), options.getPartitionColumn());
@@ -199,28 +196,6 @@ public final class ListingPostprocess {
             .apply("AddPartitionColumn", ParDo.of(new PartitionFn(output, options.getPartitions())))
             .setRowSchema(output);
     return new Outputs(rows, parsed.getRejects());
-  }
-
-  static void check(ListingPostprocessOptions options) {
-    if (options.getPartitions() < 1) {
-      throw new IllegalArgumentException("--partitions must be >= 1, got " + options.getPartitions());
-    }
-    if (options.getFilesPerPartition() < 1) {
-      throw new IllegalArgumentException("--filesPerPartition must be >= 1, got " + options.getFilesPerPartition());
-    }
-    if (table(options.getKind()).schema().hasField(options.getPartitionColumn())) {
-      throw new IllegalArgumentException("--partitionColumn=" + options.getPartitionColumn() + " is already a column of the " + options.getKind().name().toLowerCase() + " table");
-    }
-    if (!FILE_NAME_SAFE.matcher(options.getRunId()).matches()) {
-      throw new IllegalArgumentException("--runId goes into file names: letters, digits, '.', '_' and '-' only, got " + options.getRunId());
-    }
-    if (trimSlash(options.getInput()).equals(trimSlash(options.getOutput()))) {
-      throw new IllegalArgumentException("--input and --output must differ");
-    }
-  }
-
-  private static String trimSlash(String path) {
-    return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }
 
   private static RecordToRow converter(Schema schema) {

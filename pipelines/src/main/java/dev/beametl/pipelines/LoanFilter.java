@@ -1,6 +1,7 @@
 package dev.beametl.pipelines;
 
 import dev.beametl.options.LoanFilterOptions;
+import dev.beametl.transforms.csv.CsvHeaderCheck;
 import dev.beametl.transforms.csv.CsvRowParser;
 import dev.beametl.transforms.csv.ParseCsvFiles;
 import dev.beametl.transforms.files.InputFiles;
@@ -14,12 +15,15 @@ import dev.beametl.transforms.report.RunReport;
 import dev.beametl.transforms.rows.RoundDoubles;
 import dev.beametl.transforms.rows.RowFilter;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.transforms.RenameFields;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.POutput;
 import org.apache.beam.sdk.values.Row;
 
 /**
@@ -33,7 +37,7 @@ import org.apache.beam.sdk.values.Row;
  */
 public final class LoanFilter {
   public static final String NAME = "loan-filter";
-  public static final String DEFAULT_TABLE = "loans";
+  public static final String DEFAULT_TABLE = LoanFilterOptions.DEFAULT_TABLE;
 
   /** The 53 columns of the Lending Club export, in file order, with their SPEC types. */
   public static final Schema SCHEMA =
@@ -113,34 +117,62 @@ public final class LoanFilter {
   }
 
   /**
-   * Runs with {@code sink} for the loans (tests may point it elsewhere); {@code sinkName} goes in the
-   * report. The sink's target is checked before any input is read, and the rows it refuses join the
-   * run's rejects.
+   * Runs with the PostgreSQL {@code sink} (tests may point it elsewhere); {@code sinkName} goes in
+   * the report. The sink's database is checked before any input is read, even its header, and the
+   * rows the sink refuses join the run's rejects.
    */
   public static RunReport run(LoanFilterOptions options, PostgresSink sink, String sinkName) {
+    return run(options, rows -> rows.apply("Load", sink), sinkName, sink::checkTarget);
+  }
+
+  /** Runs with any sink for the loans (tests swap it), without a database check; {@code sinkName} goes in the report. */
+  public static RunReport run(LoanFilterOptions options, PTransform<PCollection<Row>, ? extends POutput> sink, String sinkName) {
+    return run(
+        options,
+        rows -> {
+          rows.apply("Load", sink);
+          return null;
+        },
+        sinkName,
+        schema -> {});
+  }
+
+  /** Checks the target for rows of a schema, on the driver. */
+  @FunctionalInterface
+  private interface TargetCheck {
+    void check(Schema rows) throws Exception;
+  }
+
+  private static RunReport run(
+      LoanFilterOptions options, Function<PCollection<Row>, PCollection<Reject>> load, String sinkName, TargetCheck check) {
     PipelineRun run = PipelineRun.start(options);
-    SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo());
+    SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo(), options.getRunId());
     List<String> inputs = InputFiles.resolve(options.getInput());
     lifecycle.checkInputs(inputs);
     run.inputs(inputs).output(sinkName);
 
+    // build() reads every input's header: take the loans' schema from a build over no input instead.
+    Schema loans = build(Pipeline.create(options), options, List.of()).loans().getSchema();
+    DatabaseCheck.beforeReading(run, sinkName, () -> check.check(loans));
     Pipeline pipeline = Pipeline.create(options);
-    Outputs outputs = build(pipeline, options, inputs);
-    DatabaseCheck.beforeReading(options, sinkName, () -> sink.checkTarget(outputs.loans().getSchema()));
-    PCollection<Reject> loadRejects = outputs.loans().apply("Load", sink);
-    PCollectionList.of(outputs.rejects())
-        .and(loadRejects)
-        .apply("AllRejects", Flatten.pCollections())
+    Outputs outputs = run.prepare(() -> build(pipeline, options, inputs));
+    PCollection<Reject> loadRejects = load.apply(outputs.loans());
+    PCollectionList<Reject> rejects = PCollectionList.of(outputs.rejects());
+    (loadRejects == null ? rejects : rejects.and(loadRejects))
+        .apply("WithLoadRejects", Flatten.pCollections())
         .apply("WriteRejects", WriteRejects.to(options.getRejects()));
     return run.execute(pipeline, report -> lifecycle.apply(inputs).forEach(report::output));
   }
 
-  /** The pipeline up to (not including) the sink: parse, round, rename, filter. */
+  /**
+   * The pipeline up to (not including) the sink: parse, round, rename, filter. Checks every input's
+   * header first (see {@link CsvHeaderCheck}).
+   */
   public static Outputs build(Pipeline pipeline, LoanFilterOptions options, List<String> inputs) {
-    WithRejects<Row> parsed =
-        pipeline
-            .apply("ReadFiles", InputFiles.read(inputs))
-            .apply("Parse", ParseCsvFiles.as(SCHEMA).withSourceColumns());
+    ParseCsvFiles parse = ParseCsvFiles.as(SCHEMA).withSourceColumns();
+    PCollection<Reject> badFiles =
+        pipeline.apply("BadHeaderFiles", CsvHeaderCheck.of(parse.parser(), options.getOnBadHeader()).check(inputs));
+    WithRejects<Row> parsed = pipeline.apply("ReadFiles", InputFiles.read(inputs)).apply("Parse", parse);
     PCollection<Row> loans =
         parsed
             .getOutput()
@@ -152,7 +184,7 @@ public final class LoanFilter {
                     RowFilter.notEqual("loan_status", options.getExcludeLoanStatus()),
                     RowFilter.notEqual("purpose", options.getExcludePurpose()),
                     RowFilter.atLeast("last_fico_range_low", options.getMinLastFicoRangeLow())));
-    return new Outputs(loans, parsed.getRejects());
+    return new Outputs(loans, PCollectionList.of(parsed.getRejects()).and(badFiles).apply("AllRejects", Flatten.pCollections()));
   }
 
   static JdbcTarget target(LoanFilterOptions options) {

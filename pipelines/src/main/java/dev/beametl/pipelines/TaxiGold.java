@@ -44,7 +44,7 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  */
 public final class TaxiGold {
   public static final String NAME = "taxi-gold";
-  public static final String DEFAULT_TABLE = "nyc.main_data";
+  public static final String DEFAULT_TABLE = TaxiGoldOptions.DEFAULT_TABLE;
 
   /** The staging columns the gold needs: only these are decoded from Parquet. */
   static final Schema INPUT =
@@ -86,14 +86,11 @@ public final class TaxiGold {
    * a JDBC connection to {@code --jdbcUrl} when not null (tests record it: no Redshift here).
    */
   public static RunReport run(TaxiGoldOptions options, SqlSession.Factory redshiftSessions) {
-    OutputFormat format = TaxiStaging.checkFormat(options.getOutputFormat());
+    OutputFormat format = options.getOutputFormat();
     LoadTo loadTo = options.getLoadTo();
     JdbcTarget target = loadTo == LoadTo.NONE ? null : target(options);
     RedshiftCopyReplace redshift = null;
     if (loadTo == LoadTo.REDSHIFT) {
-      if (format != OutputFormat.PARQUET) {
-        throw new IllegalArgumentException("--loadTo=redshift COPYs Parquet: use --outputFormat=parquet");
-      }
       redshift =
           redshiftSessions == null
               ? RedshiftCopyReplace.of(target, options.getOutput(), options.getRedshiftIamRole())
@@ -113,7 +110,7 @@ public final class TaxiGold {
       case POSTGRES:
         run.output(target.toString());
         PostgresReplace replace = PostgresReplace.into(target);
-        DatabaseCheck.beforeReading(options, target.toString(), () -> replace.checkTarget(outputs.gold().getSchema()));
+        DatabaseCheck.beforeReading(run, target.toString(), () -> replace.checkTarget(outputs.gold().getSchema()));
         rejects =
             rejects.and(
                 outputs.gold()
@@ -123,13 +120,13 @@ public final class TaxiGold {
         break;
       case REDSHIFT:
         run.output(target.toString());
-        DatabaseCheck.beforeReading(options, target.toString(), redshift::checkTarget);
+        DatabaseCheck.beforeReading(run, target.toString(), redshift::checkTarget);
         files.apply("LoadRedshift", redshift);
         break;
       default:
         break;
     }
-    rejects.apply("AllRejects", Flatten.pCollections()).apply("WriteRejects", WriteRejects.to(options.getRejects()));
+    rejects.apply("WithLoadRejects", Flatten.pCollections()).apply("WriteRejects", WriteRejects.to(options.getRejects()));
     return run.execute(pipeline, report -> {});
   }
 

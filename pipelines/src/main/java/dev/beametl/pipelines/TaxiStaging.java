@@ -2,6 +2,7 @@ package dev.beametl.pipelines;
 
 import dev.beametl.options.FileOutputOptions.OutputFormat;
 import dev.beametl.options.TaxiStagingOptions;
+import dev.beametl.transforms.csv.CsvHeaderCheck;
 import dev.beametl.transforms.csv.ParseCsvFiles;
 import dev.beametl.transforms.files.InputFiles;
 import dev.beametl.transforms.files.SourceLifecycle;
@@ -14,10 +15,12 @@ import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.Row;
 
 /**
@@ -68,15 +71,14 @@ public final class TaxiStaging {
   }
 
   public static RunReport run(TaxiStagingOptions options) {
-    checkFormat(options.getOutputFormat());
     PipelineRun run = PipelineRun.start(options);
-    SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo());
+    SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo(), options.getRunId());
     List<String> inputs = InputFiles.resolve(options.getInput());
     lifecycle.checkInputs(inputs);
     run.inputs(inputs).output(options.getOutput());
 
     Pipeline pipeline = Pipeline.create(options);
-    Outputs outputs = build(pipeline, options, inputs);
+    Outputs outputs = run.prepare(() -> build(pipeline, options, inputs));
     outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
     return run.execute(pipeline, report -> lifecycle.apply(inputs).forEach(report::output));
   }
@@ -87,25 +89,23 @@ public final class TaxiStaging {
    * redistributed into exactly N files (which costs a shuffle of every row).
    */
   public static Outputs build(Pipeline pipeline, TaxiStagingOptions options, List<String> inputs) {
-    OutputFormat format = checkFormat(options.getOutputFormat());
+    OutputFormat format = options.getOutputFormat();
     ParseCsvFiles parse = ParseCsvFiles.as(SCHEMA).withIgnoredColumns(DROPPED_COLUMN);
+    PCollection<Reject> badFiles =
+        pipeline.apply("BadHeaderFiles", CsvHeaderCheck.of(parse.parser(), options.getOnBadHeader()).check(inputs));
     PCollection<FileIO.ReadableFile> files = pipeline.apply("ReadFiles", InputFiles.readEvenly(inputs));
     if (options.getOutputShards() == 0) {
       WithRejects<String> written = files.apply("ParseAndWrite", parse.writeTo(options.getOutput(), format));
-      return new Outputs(written.getOutput(), written.getRejects());
+      return new Outputs(written.getOutput(), withBadFiles(written.getRejects(), badFiles));
     }
     WithRejects<Row> parsed = files.apply("Parse", parse);
     WriteFilesResult<Void> written =
         parsed.getOutput()
             .apply("Write", WriteRows.to(options.getOutput(), format).withNumShards(options.getOutputShards()).countingWritten());
-    return new Outputs(written.getPerDestinationOutputFilenames().apply("FileNames", Values.create()), parsed.getRejects());
+    return new Outputs(written.getPerDestinationOutputFilenames().apply("FileNames", Values.create()), withBadFiles(parsed.getRejects(), badFiles));
   }
 
-  /** The taxi pipelines write Parquet or CSV (the gold reads either back). */
-  static OutputFormat checkFormat(OutputFormat format) {
-    if (format != OutputFormat.PARQUET && format != OutputFormat.CSV) {
-      throw new IllegalArgumentException("--outputFormat must be parquet or csv for the taxi pipelines, got " + format.name().toLowerCase());
-    }
-    return format;
+  private static PCollection<Reject> withBadFiles(PCollection<Reject> rejects, PCollection<Reject> badFiles) {
+    return PCollectionList.of(rejects).and(badFiles).apply("AllRejects", Flatten.pCollections());
   }
 }

@@ -30,8 +30,6 @@ class LoanFilterUnstorableTest {
 
   @TempDir Path tmp;
 
-  // On the DirectRunner the immutability check loses the sink's `written` counter (issue 10 item 4,
-  // fixed on its own branch): off here, so this test counts the rejects, not that bug.
   @ParameterizedTest
   @ValueSource(strings = {"DirectRunner", "SparkRunner"})
   void aNulRejectsItsRowAndTheRestLoads(String runner) throws Exception {
@@ -73,7 +71,6 @@ class LoanFilterUnstorableTest {
                 "--jdbcUser=" + PostgresServer.USER,
                 "--table=" + table,
                 "--jdbcBatchSize=1000",
-                "--enforceImmutability=false",
                 "--rejects=" + rejects,
                 "--runReport=" + tmp.resolve("report.json")));
 

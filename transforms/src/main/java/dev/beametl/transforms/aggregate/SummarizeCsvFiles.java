@@ -85,6 +85,11 @@ public final class SummarizeCsvFiles extends PTransform<PCollection<FileIO.Reada
     return new SummarizeCsvFiles(spec, columns, true);
   }
 
+  /** How the files' headers are bound and their records parsed (for {@link dev.beametl.transforms.csv.CsvHeaderCheck}). */
+  public CsvRowParser parser() {
+    return CsvRowParser.of(columns, "parse").allowingExtraColumns();
+  }
+
   @Override
   public WithRejects<Row> expand(PCollection<FileIO.ReadableFile> files) {
     Schema output = spec.outputSchema(columns);
@@ -92,7 +97,7 @@ public final class SummarizeCsvFiles extends PTransform<PCollection<FileIO.Reada
     Schema keySchema = new Schema(output.getFields().subList(0, keyCount));
     Schema valueSchema = new Schema(output.getFields().subList(keyCount, output.getFieldCount()));
     SummaryCombineFn measures = new SummaryCombineFn(columns, spec.measures(), valueSchema);
-    CsvRowParser parser = CsvRowParser.of(columns, "parse").allowingExtraColumns();
+    CsvRowParser parser = parser();
     int[] keyFields = spec.keys().stream().mapToInt(columns::indexOf).toArray();
 
     PCollectionTuple parsed =

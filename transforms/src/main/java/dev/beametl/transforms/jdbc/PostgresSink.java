@@ -101,7 +101,12 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
       }
       connection.commit();
     } catch (SQLException e) {
-      connection.rollback();
+      try {
+        connection.rollback();
+      } catch (SQLException rollback) {
+        // A dropped connection fails the rollback too: report why the statement failed, not that.
+        e.addSuppressed(rollback);
+      }
       if ("42501".equals(e.getSQLState())) {
         throw new SQLException("user '" + connection.getMetaData().getUserName() + "' may not create " + target
             + ", which does not exist yet: " + e.getMessage() + ". Create it first, or grant CREATE on its schema.", e.getSQLState());
@@ -237,7 +242,12 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
         }
         connection.commit();
       } catch (SQLException | IOException e) {
-        connection.rollback();
+        try {
+          connection.rollback();
+        } catch (SQLException rollbackFailed) {
+          // A lost connection also fails the rollback: keep the first error as the one thrown.
+          e.addSuppressed(rollbackFailed);
+        }
         throw e;
       }
       written.inc(batch.size());

@@ -28,10 +28,16 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * What a run did, built from its Beam counters: read, written, filtered and rejected (with the
  * reasons), the inputs and outputs, and how long it took. Written as JSON at the end of every run,
  * failed runs included, and summarised in one line.
+ *
+ * <p>Counts are either final or marked unknown: they are taken only from a pipeline that ran to
+ * the end, so a failed run never shows counts that merely stopped early (or zeros it never had).
+ * Error texts are scrubbed of credentials.
  */
 public final class RunReport {
   public static final String SUCCEEDED = "SUCCEEDED";
   public static final String FAILED = "FAILED";
+  /** Written at the start of a run (proving the location is writable) and until it is recorded as done. */
+  public static final String RUNNING = "RUNNING";
 
   private final String pipeline;
   private final String runId;
@@ -40,7 +46,8 @@ public final class RunReport {
   private final List<String> outputs = new ArrayList<>();
   private final Map<String, Long> counts = new TreeMap<>();
   private final Map<String, Long> rejectReasons = new TreeMap<>();
-  private String status = FAILED;
+  private String status = RUNNING;
+  private boolean countsKnown;
   private @Nullable String error;
   private Instant finishedAt;
 
@@ -60,24 +67,59 @@ public final class RunReport {
   }
 
   public RunReport output(String output) {
-    outputs.add(output);
+    outputs.add(Credentials.scrub(output));
     return this;
   }
 
-  /** Takes the beam-etl counters of a (possibly failed) run; unavailable metrics leave zeros. */
+  /**
+   * Takes the final beam-etl counters of a pipeline that finished. Committed values where the runner
+   * has them: the DirectRunner makes a bundle's attempted values visible only after the pipeline
+   * may already report DONE (after its immutability check re-reads the bundle), so counts made in
+   * {@code @FinishBundle} could be missing from them; committed values are recorded before.
+   */
   public RunReport counters(PipelineResult result) {
     MetricQueryResults metrics =
         result.metrics().queryMetrics(MetricsFilter.builder().addNameFilter(MetricNameFilter.inNamespace(EtlMetrics.NAMESPACE)).build());
     for (MetricResult<Long> counter : metrics.getCounters()) {
       String name = counter.getName().getName();
-      long value = counter.getAttempted();
+      long value = finalValue(counter);
       if (name.startsWith(EtlMetrics.REJECTED_PREFIX)) {
         rejectReasons.merge(name.substring(EtlMetrics.REJECTED_PREFIX.length()), value, Long::sum);
       } else {
         counts.merge(name, value, Long::sum);
       }
     }
+    countsKnown = true;
     return this;
+  }
+
+  /** Live values for progress lines while a pipeline runs (attempted: committed ones lag). */
+  public static Map<String, Long> progress(PipelineResult result) {
+    MetricQueryResults metrics =
+        result.metrics().queryMetrics(MetricsFilter.builder().addNameFilter(MetricNameFilter.inNamespace(EtlMetrics.NAMESPACE)).build());
+    Map<String, Long> values = new TreeMap<>();
+    for (String name : List.of(EtlMetrics.READ, EtlMetrics.WRITTEN, EtlMetrics.FILTERED, EtlMetrics.REJECTED)) {
+      values.put(name, 0L);
+    }
+    for (MetricResult<Long> counter : metrics.getCounters()) {
+      values.merge(counter.getName().getName(), counter.getAttempted(), Long::sum);
+    }
+    return values;
+  }
+
+  private static long finalValue(MetricResult<Long> counter) {
+    try {
+      Long committed = counter.getCommitted();
+      return committed != null ? committed : counter.getAttempted();
+    } catch (UnsupportedOperationException noCommittedMetrics) {
+      // Spark has attempted values only; they are final once the job has ended.
+      return counter.getAttempted();
+    }
+  }
+
+  /** Whether the counts are final (the pipeline ran to the end); false for a run that failed before. */
+  public boolean countsKnown() {
+    return countsKnown;
   }
 
   public RunReport succeeded(Instant at) {
@@ -87,10 +129,19 @@ public final class RunReport {
   }
 
   public RunReport failed(Instant at, Throwable cause) {
+    return failed(at, cause.getClass().getSimpleName() + ": " + cause.getMessage());
+  }
+
+  /** Failed for {@code reason}, a message for the person reading the report. */
+  public RunReport failed(Instant at, String reason) {
     status = FAILED;
     finishedAt = at;
-    error = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    error = Credentials.scrub(reason);
     return this;
+  }
+
+  public @Nullable String error() {
+    return error;
   }
 
   public String status() {
@@ -124,11 +175,19 @@ public final class RunReport {
     if (error != null) {
       root.put("error", error);
     }
-    ObjectNode countNode = root.putObject("counts");
-    counts.forEach(countNode::put);
-    root.put("balanced", balanced());
-    ObjectNode reasons = root.putObject("rejectReasons");
-    rejectReasons.forEach(reasons::put);
+    root.put("countsKnown", countsKnown);
+    if (countsKnown) {
+      ObjectNode countNode = root.putObject("counts");
+      counts.forEach(countNode::put);
+      root.put("balanced", balanced());
+      ObjectNode reasons = root.putObject("rejectReasons");
+      rejectReasons.forEach(reasons::put);
+    } else {
+      // Unknown, not zero: the pipeline did not run to the end.
+      root.putNull("counts");
+      root.putNull("balanced");
+      root.putNull("rejectReasons");
+    }
     ArrayNode in = root.putArray("inputs");
     inputs.forEach(in::add);
     ArrayNode out = root.putArray("outputs");
@@ -153,6 +212,10 @@ public final class RunReport {
 
   /** e.g. {@code loan-filter SUCCEEDED in 4.2 s: read 31, written 10, filtered 21, rejected 0}. */
   public String summary() {
+    if (!countsKnown) {
+      String s = String.format("%s %s in %.1f s: counts unknown (the pipeline did not run to the end)", pipeline, status, durationSeconds());
+      return error == null ? s : s + " - " + error;
+    }
     StringBuilder s =
         new StringBuilder(
             String.format(
@@ -166,9 +229,6 @@ public final class RunReport {
                 count(EtlMetrics.REJECTED)));
     if (!rejectReasons.isEmpty()) {
       s.append(' ').append(rejectReasons);
-    }
-    if (SUCCEEDED.equals(status) && !balanced()) {
-      s.append(" (counts do not add up: read != written + filtered + rejected)");
     }
     if (error != null) {
       s.append(" - ").append(error);

@@ -3,6 +3,7 @@ package dev.beametl.transforms.report;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -98,5 +99,18 @@ class RunReportTest {
         new RunReport("demo", "run-2", Instant.now()).failed(Instant.now(), new IllegalStateException("table is gone"));
     assertThat(failed.status(), is("FAILED"));
     assertThat(failed.toJson(), containsString("table is gone"));
+  }
+
+  @Test
+  void aRunThatDidNotFinishHasUnknownCountsNotZerosAndNoSecrets() throws Exception {
+    RunReport failed =
+        new RunReport("demo", "run-3", Instant.now())
+            .failed(Instant.now(), new IllegalStateException("cannot connect to jdbc:postgresql://db/x?password=Secret42"));
+    JsonNode json = new ObjectMapper().readTree(failed.toJson());
+    assertThat(json.get("countsKnown").asBoolean(), is(false));
+    assertThat(json.get("counts").isNull(), is(true));
+    assertThat(json.get("balanced").isNull(), is(true));
+    assertThat(failed.summary(), containsString("counts unknown"));
+    assertThat(failed.toJson() + failed.summary(), not(containsString("Secret42")));
   }
 }
