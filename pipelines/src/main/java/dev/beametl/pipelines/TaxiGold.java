@@ -110,7 +110,7 @@ public final class TaxiGold {
       case POSTGRES:
         run.output(target.toString());
         PostgresReplace replace = PostgresReplace.into(target);
-        DatabaseCheck.beforeReading(run, target.toString(), () -> replace.checkTarget(outputs.gold().getSchema()));
+        DatabaseCheck.beforeReading(run, target.toString(), replace::checkTarget);
         rejects =
             rejects.and(
                 outputs.gold()

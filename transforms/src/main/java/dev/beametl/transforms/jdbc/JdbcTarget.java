@@ -134,8 +134,8 @@ public final class JdbcTarget implements Serializable {
 
   /**
    * On PostgreSQL, before any input is read: fails unless this login may use the table as a load
-   * will ({@code tablePrivileges}, e.g. INSERT and UPDATE), and create temporary tables when
-   * {@code tempTables}. Call once the table exists (a load's own DDL creates it when missing).
+   * will ({@code tablePrivileges}, e.g. INSERT and UPDATE) or, when it does not exist yet, create it
+   * (and its schema); and create temporary tables when {@code tempTables}. Changes nothing.
    */
   public void checkPrivileges(Connection connection, boolean tempTables, String... tablePrivileges) throws SQLException {
     try (PreparedStatement st = connection.prepareStatement("SELECT current_setting('transaction_read_only')");
@@ -146,16 +146,20 @@ public final class JdbcTarget implements Serializable {
       }
     }
     List<String> missing = new ArrayList<>();
-    try (PreparedStatement st = connection.prepareStatement("SELECT has_table_privilege(?, ?)")) {
+    if (query(connection, "SELECT to_regclass(?) IS NOT NULL", table)) {
       for (String privilege : tablePrivileges) {
-        st.setString(1, table);
-        st.setString(2, privilege);
-        try (ResultSet rs = st.executeQuery()) {
-          rs.next();
-          if (!rs.getBoolean(1)) {
-            missing.add(privilege + " on " + table);
-          }
+        if (!query(connection, "SELECT has_table_privilege(?, '" + privilege + "')", table)) {
+          missing.add(privilege + " on " + table);
         }
+      }
+    } else {
+      String inSchema = schema() != null ? schema() : currentSchema(connection);
+      if (inSchema != null && query(connection, "SELECT to_regnamespace(?) IS NOT NULL", inSchema)) {
+        if (!query(connection, "SELECT has_schema_privilege(?, 'CREATE')", inSchema)) {
+          missing.add("CREATE on schema " + inSchema + " (" + table + " does not exist yet)");
+        }
+      } else if (!query(connection, "SELECT has_database_privilege(current_database(), 'CREATE')", null)) {
+        missing.add("CREATE on the database (schema " + inSchema + " of " + table + " does not exist yet)");
       }
     }
     if (tempTables) {
@@ -171,6 +175,26 @@ public final class JdbcTarget implements Serializable {
       String who = connection.getMetaData().getUserName();
       throw new SQLException("user '" + who + "' may not load into " + this + ": missing " + String.join(", ", missing)
           + ". Grant them, e.g. GRANT " + String.join(", ", tablePrivileges) + " ON " + table + " TO " + who + ".", "42501");
+    }
+  }
+
+  private static boolean query(Connection connection, String sql, @Nullable String parameter) throws SQLException {
+    try (PreparedStatement st = connection.prepareStatement(sql)) {
+      if (parameter != null) {
+        st.setString(1, parameter);
+      }
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  private static @Nullable String currentSchema(Connection connection) throws SQLException {
+    try (PreparedStatement st = connection.prepareStatement("SELECT current_schema()");
+        ResultSet rs = st.executeQuery()) {
+      rs.next();
+      return rs.getString(1);
     }
   }
 

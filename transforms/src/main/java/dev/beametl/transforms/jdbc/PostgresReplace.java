@@ -57,13 +57,11 @@ public final class PostgresReplace extends PTransform<PCollection<Row>, PCollect
 
   /**
    * On the driver, before any input is read: connects (so a wrong password or an unreachable host
-   * fails the run in seconds), creates the table for rows of {@code schema} when missing, and
-   * checks this login may replace its content.
+   * fails the run in seconds) and checks this login may replace the table's content, or create it
+   * when missing (the load creates it). Changes nothing.
    */
-  public void checkTarget(Schema schema) throws SQLException {
+  public void checkTarget() throws SQLException {
     try (Connection connection = target.connect()) {
-      connection.setAutoCommit(false);
-      PostgresSink.createTable(connection, target, createTableSql(target.table(), schema));
       target.checkPrivileges(connection, false, "INSERT", "DELETE");
     }
   }

@@ -65,14 +65,12 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
 
   /**
    * On the driver, before any input is read: connects (so a wrong password or an unreachable host
-   * fails the run in seconds), creates the table for rows of {@code schema} when missing, and
-   * checks this login may upsert into it.
+   * fails the run in seconds) and checks this login may upsert into the table, or create it when
+   * missing (the load creates it). Changes nothing.
    */
   public void checkTarget(Schema schema) throws SQLException {
     checkKey(schema);
     try (Connection connection = target.connect()) {
-      connection.setAutoCommit(false);
-      createTable(connection, target, createTableSql(target.table(), schema, key));
       target.checkPrivileges(connection, true, "INSERT", "UPDATE");
     }
   }
