@@ -6,7 +6,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
  * A JDBC target. The password is never an option (it would show in process lists and logs): it is
- * read from the environment variable named by {@link #getJdbcPasswordEnv()}.
+ * read from the Secrets Manager secret named by {@link #getJdbcPasswordSecret()}, or else from the
+ * environment variable named by {@link #getJdbcPasswordEnv()}, wherever a connection opens.
  */
 public interface JdbcOptions extends PipelineOptions {
 
@@ -25,6 +26,14 @@ public interface JdbcOptions extends PipelineOptions {
   String getJdbcPasswordEnv();
 
   void setJdbcPasswordEnv(String value);
+
+  @Description("Name or ARN of an AWS Secrets Manager secret holding the database password: plain text, or the JSON "
+      + "of an RDS/Redshift secret with \"password\" (and \"username\", used when --jdbcUser is not given). "
+      + "Read with the default AWS credentials (the node role on EMR) by every worker that connects. "
+      + "When given, --jdbcPasswordEnv is not used.")
+  String getJdbcPasswordSecret();
+
+  void setJdbcPasswordSecret(String value);
 
   @Description("Target table, optionally schema-qualified (letters, digits, underscores).")
   String getTable();

@@ -20,6 +20,7 @@ import dev.beametl.transforms.rows.RowFilter;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.transforms.RenameFields;
@@ -126,6 +127,9 @@ public final class LoanFilter {
     run.output(target.toString());
     PostgresSink sink =
         PostgresSink.upsert(target, CsvRowParser.SOURCE_FILE, CsvRowParser.SOURCE_RECORD).withBatchSize(options.getJdbcBatchSize());
+    // build() reads every input's header: take the loans' schema from a build over no input instead.
+    Schema loans = build(Pipeline.create(options), options, List.of()).loans().getSchema();
+    DatabaseCheck.beforeReading(run, target.toString(), () -> sink.checkTarget(loans));
 
     try (PostgresSink.Publication publication = run.prepare(sink::prepare)) {
       IncrementalPlan plan =
@@ -136,10 +140,10 @@ public final class LoanFilter {
 
       Pipeline pipeline = Pipeline.create(options);
       Outputs outputs = run.prepare(() -> build(pipeline, options, inputs));
-      outputs.loans().apply("Load", sink);
-      outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
+      PCollection<Reject> refused = outputs.loans().apply("Load", sink);
+      WithRejects.concat("WithLoadRejects", outputs.rejects(), refused).apply("WriteRejects", WriteRejects.to(options.getRejects()));
       run.prepare(() -> {
-        publication.createTables(outputs.loans().getSchema());
+        publication.createTables(loans);
         return null;
       });
       return run.execute(
@@ -202,8 +206,7 @@ public final class LoanFilter {
   }
 
   static JdbcTarget target(LoanFilterOptions options) {
-    String table = options.getTable() != null ? options.getTable() : DEFAULT_TABLE;
-    return JdbcTarget.of(options.getJdbcUrl(), options.getJdbcUser(), options.getJdbcPasswordEnv(), table);
+    return JdbcTarget.of(options, DEFAULT_TABLE);
   }
 
   static String[] prepend(String first, String[] rest) {

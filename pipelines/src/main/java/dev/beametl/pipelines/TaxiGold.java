@@ -24,9 +24,11 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.Wait;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptor;
 
@@ -111,22 +113,28 @@ public final class TaxiGold {
     write = options.getOutputShards() <= 1 ? write.sortedBy(KEYS) : write.withNumShards(options.getOutputShards());
     WriteFilesResult<Void> written = outputs.gold().apply("WriteGold", write);
     PCollection<String> files = written.getPerDestinationOutputFilenames().apply("FileNames", Values.create());
-    outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
+    PCollectionList<Reject> rejects = PCollectionList.of(outputs.rejects());
     switch (loadTo) {
       case POSTGRES:
         run.output(target.toString());
-        outputs.gold()
-            .apply("AfterFiles", Wait.on(files))
-            .setRowSchema(outputs.gold().getSchema())
-            .apply("LoadPostgres", PostgresReplace.into(target));
+        PostgresReplace replace = PostgresReplace.into(target);
+        DatabaseCheck.beforeReading(run, target.toString(), replace::checkTarget);
+        rejects =
+            rejects.and(
+                outputs.gold()
+                    .apply("AfterFiles", Wait.on(files))
+                    .setRowSchema(outputs.gold().getSchema())
+                    .apply("LoadPostgres", replace));
         break;
       case REDSHIFT:
         run.output(target.toString());
+        DatabaseCheck.beforeReading(run, target.toString(), redshift::checkTarget);
         files.apply("LoadRedshift", redshift);
         break;
       default:
         break;
     }
+    rejects.apply("WithLoadRejects", Flatten.pCollections()).apply("WriteRejects", WriteRejects.to(options.getRejects()));
     return run.execute(pipeline, report -> {});
   }
 
@@ -164,7 +172,6 @@ public final class TaxiGold {
   }
 
   static JdbcTarget target(TaxiGoldOptions options) {
-    String table = options.getTable() != null ? options.getTable() : DEFAULT_TABLE;
-    return JdbcTarget.of(options.getJdbcUrl(), options.getJdbcUser(), options.getJdbcPasswordEnv(), table);
+    return JdbcTarget.of(options, DEFAULT_TABLE);
   }
 }

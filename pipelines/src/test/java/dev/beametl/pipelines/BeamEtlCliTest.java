@@ -101,6 +101,11 @@ class BeamEtlCliTest {
           --jdbcPasswordEnv=<String>
               Name of the environment variable holding the database password.
               default: JDBC_PASSWORD
+          --jdbcPasswordSecret=<String>
+              Name or ARN of an AWS Secrets Manager secret holding the database password: plain text, or the
+              JSON of an RDS/Redshift secret with \"password\" (and \"username\", used when --jdbcUser is not
+              given). Read with the default AWS credentials (the node role on EMR) by every worker that
+              connects. When given, --jdbcPasswordEnv is not used.
           --jdbcUser=<String>
               Database user.
           --table=<String>

@@ -56,16 +56,20 @@ class SparkClusterIT {
   static final String PASSWORD_ENV = "JDBC_PASSWORD";
 
   /**
-   * How the database password reaches the cluster-mode driver and the executors today. On standalone the driver
-   * inherits spark-submit's environment (what {@code spark.yarn.appMasterEnv} does on YARN; there is no
-   * {@code spark.driverEnv}), executors get only {@code spark.executorEnv.*}. With {@code --jdbcPasswordSecret} this
-   * becomes the one line {@code new PasswordDelivery(Map.of(), List.of(), List.of("--jdbcPasswordSecret=" + name))}.
+   * How the database password reaches the cluster-mode driver and the executors: as on EMR, only the name of a
+   * Secrets Manager secret (moto's) travels; the driver and each executor read it with the nodes' AWS credentials.
+   * ({@link PasswordDelivery#environment} is the alternative: on standalone the driver inherits spark-submit's
+   * environment, what {@code spark.yarn.appMasterEnv} does on YARN, and executors get only {@code spark.executorEnv.*}.)
    */
-  static final PasswordDelivery PASSWORD = PasswordDelivery.environment(PostgresServer.password());
+  static final PasswordDelivery PASSWORD = PasswordDelivery.secret(JdbcPasswordSecretTest.secret(PostgresServer.password()));
 
   record PasswordDelivery(Map<String, String> submitterEnv, List<String> sparkConf, List<String> pipelineArgs) {
     static PasswordDelivery environment(String password) {
       return new PasswordDelivery(Map.of(PASSWORD_ENV, password), List.of("--conf", "spark.executorEnv." + PASSWORD_ENV + "=" + password), List.of());
+    }
+
+    static PasswordDelivery secret(String name) {
+      return new PasswordDelivery(Map.of(), List.of(), List.of("--jdbcPasswordSecret=" + name));
     }
   }
 
@@ -142,7 +146,7 @@ class SparkClusterIT {
   void aDriverThatFailsStillExitsZeroAndOnlyTheReportSaysSo() throws Exception {
     writeLoanFiles("loans-nopassword/", 2, 50);
     pg.execute("DROP TABLE IF EXISTS loans_nopassword");
-    // The password goes to the driver only: the executors, which open the connections, cannot authenticate.
+    // No secret named and no JDBC_PASSWORD anywhere: the driver's database check refuses the login.
     List<String> spark = sparkArgs(List.of("--conf", "spark.task.maxFailures=1"));
     SparkCluster.Submission run =
         cluster.submit(spark, JAR, appArgs("loan-filter", "runs/nopassword", List.of("--input=s3://" + bucket + "/loans-nopassword/*.csv",

@@ -1,6 +1,8 @@
 package dev.beametl.transforms.jdbc;
 
 import dev.beametl.transforms.EtlMetrics;
+import dev.beametl.transforms.rejects.Reject;
+import dev.beametl.transforms.rejects.WithRejects;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
@@ -18,7 +20,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.Row;
 import org.postgresql.PGConnection;
 
@@ -27,9 +28,11 @@ import org.postgresql.PGConnection;
  * {@code COPY t FROM STDIN}, {@code COMMIT}. Readers see the old content until the commit (DELETE,
  * unlike TRUNCATE, does not lock them out), and a failed load leaves it untouched. All rows go to
  * one worker, so this is for results of modest size (an aggregate), not for bulk data. The table
- * (and its schema) is created from the rows' schema when missing. Counts {@code loaded} rows.
+ * (and its schema) is created from the rows' schema when missing. Counts {@code loaded} rows. Its
+ * output is the rows it refused: a value PostgreSQL cannot store (a NUL in text) rejects its row as
+ * {@code unstorable_value} instead of failing the load.
  */
-public final class PostgresReplace extends PTransform<PCollection<Row>, PDone> {
+public final class PostgresReplace extends PTransform<PCollection<Row>, PCollection<Reject>> {
   private final JdbcTarget target;
 
   private PostgresReplace(JdbcTarget target) {
@@ -41,13 +44,26 @@ public final class PostgresReplace extends PTransform<PCollection<Row>, PDone> {
   }
 
   @Override
-  public PDone expand(PCollection<Row> rows) {
+  public PCollection<Reject> expand(PCollection<Row> rows) {
     Schema schema = rows.getSchema();
-    rows.apply("OneGroup", WithKeys.of(0))
+    WithRejects<Row> storable = rows.apply("RejectUnstorable", new RejectUnstorable("load"));
+    storable.getOutput()
+        .apply("OneGroup", WithKeys.of(0))
         .setCoder(KvCoder.of(VarIntCoder.of(), rows.getCoder()))
         .apply("AllRows", GroupByKey.create())
         .apply("Replace " + target.table(), ParDo.of(new ReplaceFn(target, schema)));
-    return PDone.in(rows.getPipeline());
+    return storable.getRejects();
+  }
+
+  /**
+   * On the driver, before any input is read: connects (so a wrong password or an unreachable host
+   * fails the run in seconds) and checks this login may replace the table's content, or create it
+   * when missing (the load creates it). Changes nothing.
+   */
+  public void checkTarget() throws SQLException {
+    try (Connection connection = target.connect()) {
+      target.checkPrivileges(connection, false, "INSERT", "DELETE");
+    }
   }
 
   /** {@code CREATE TABLE IF NOT EXISTS} with a column per field; no key: a group key may be null. */
@@ -79,14 +95,8 @@ public final class PostgresReplace extends PTransform<PCollection<Row>, PDone> {
       }
       try (Connection connection = target.connect()) {
         connection.setAutoCommit(false);
+        PostgresSink.createTable(connection, target, createTableSql(target.table(), schema));
         try (Statement st = connection.createStatement()) {
-          // Concurrent first runs would collide creating the table: serialise them.
-          st.execute("SELECT pg_advisory_xact_lock(hashtext('beam-etl:' || '" + target.table() + "'))");
-          if (target.schema() != null) {
-            st.execute("CREATE SCHEMA IF NOT EXISTS " + target.schema());
-          }
-          st.execute(createTableSql(target.table(), schema));
-          connection.commit();
           st.execute("DELETE FROM " + target.table());
           connection.unwrap(PGConnection.class)
               .getCopyAPI()

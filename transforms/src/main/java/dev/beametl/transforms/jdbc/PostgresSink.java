@@ -2,6 +2,8 @@ package dev.beametl.transforms.jdbc;
 
 import dev.beametl.transforms.EtlMetrics;
 import dev.beametl.transforms.files.InputFiles;
+import dev.beametl.transforms.rejects.Reject;
+import dev.beametl.transforms.rejects.WithRejects;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
@@ -20,7 +22,6 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.postgresql.PGConnection;
@@ -42,8 +43,11 @@ import org.slf4j.LoggerFactory;
  * the rows it publishes are exactly that many. The inputs a run read are recorded in the table
  * {@code beam_etl_inputs} beside the target, in the publishing transaction, so an incremental run
  * knows what is already loaded: a crash leaves both the rows and the record, or neither.
+ *
+ * <p>Its output is the rows it refused: a value PostgreSQL cannot store (a NUL in text) rejects
+ * its row as {@code unstorable_value} instead of failing the batch.
  */
-public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
+public final class PostgresSink extends PTransform<PCollection<Row>, PCollection<Reject>> {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresSink.class);
   private final JdbcTarget target;
   private final List<String> key;
@@ -82,10 +86,41 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
   }
 
   @Override
-  public PDone expand(PCollection<Row> rows) {
-    checkKey(rows.getSchema());
-    rows.apply("Stage " + target.table(), ParDo.of(new StageFn(target, stageTable(), rows.getSchema(), batchSize)));
-    return PDone.in(rows.getPipeline());
+  public PCollection<Reject> expand(PCollection<Row> rows) {
+    Schema schema = rows.getSchema();
+    checkKey(schema);
+    WithRejects<Row> storable = rows.apply("RejectUnstorable", new RejectUnstorable("load"));
+    storable.getOutput().apply("Stage " + target.table(), ParDo.of(new StageFn(target, stageTable(), schema, batchSize)));
+    return storable.getRejects();
+  }
+
+  /**
+   * On the driver, before any input is read: connects (so a wrong password or an unreachable host
+   * fails the run in seconds) and checks this login may load the table: insert, update and delete
+   * its rows (or create it when missing), and create the staging and ledger tables beside it.
+   * Changes nothing.
+   */
+  public void checkTarget(Schema schema) throws SQLException {
+    checkKey(schema);
+    // A missing schema is checked by checkPrivileges (CREATE on the database); an existing one must let us create tables in it.
+    try (Connection connection = target.connect()) {
+      target.checkPrivileges(connection, false, "INSERT", "UPDATE", "DELETE");
+      String inSchema = target.schema();
+      try (PreparedStatement st =
+          connection.prepareStatement(
+              "SELECT CASE WHEN to_regnamespace(s) IS NULL THEN true ELSE has_schema_privilege(s, 'CREATE') END, s "
+                  + "FROM (SELECT coalesce(?, current_schema()) AS s) AS target_schema")) {
+        st.setString(1, inSchema);
+        try (ResultSet rs = st.executeQuery()) {
+          if (rs.next() && !rs.getBoolean(1)) {
+            String who = connection.getMetaData().getUserName();
+            throw new SQLException("user '" + who + "' may not load into " + target + ": missing CREATE on schema " + rs.getString(2)
+                + " (the load stages its rows in a table beside the target and records its inputs in beam_etl_inputs). "
+                + "Grant it, e.g. GRANT CREATE ON SCHEMA " + rs.getString(2) + " TO " + who + ".", "42501");
+          }
+        }
+      }
+    }
   }
 
   private void checkKey(Schema schema) {
@@ -119,6 +154,36 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
       return new Publication(connection);
     } catch (SQLException | RuntimeException e) {
       connection.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Creates the table (and its schema) when missing, committed; concurrent first loads wait for
+   * each other. An existing table is left alone, so a login that may only write it can load.
+   */
+  static void createTable(Connection connection, JdbcTarget target, String createTableSql) throws SQLException {
+    try (Statement st = connection.createStatement()) {
+      // Workers start together: serialise table creation, or concurrent CREATEs collide in the catalog.
+      st.execute("SELECT pg_advisory_xact_lock(hashtext('beam-etl:' || '" + target.table() + "'))");
+      if (!exists(connection, "to_regclass", target.table())) {
+        if (target.schema() != null && !exists(connection, "to_regnamespace", target.schema())) {
+          st.execute("CREATE SCHEMA IF NOT EXISTS " + target.schema());
+        }
+        st.execute(createTableSql);
+      }
+      connection.commit();
+    } catch (SQLException e) {
+      try {
+        connection.rollback();
+      } catch (SQLException rollback) {
+        // A dropped connection fails the rollback too: report why the statement failed, not that.
+        e.addSuppressed(rollback);
+      }
+      if ("42501".equals(e.getSQLState())) {
+        throw new SQLException("user '" + connection.getMetaData().getUserName() + "' may not create " + target
+            + ", which does not exist yet: " + e.getMessage() + ". Create it first, or grant CREATE on its schema.", e.getSQLState());
+      }
       throw e;
     }
   }
@@ -171,7 +236,7 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
     }
 
     private void createLedger(Statement st) throws SQLException {
-      if (target.schema() != null) {
+      if (target.schema() != null && !exists(connection, "to_regnamespace", target.schema())) {
         st.execute("CREATE SCHEMA IF NOT EXISTS " + target.schema());
       }
       st.execute(
@@ -186,9 +251,9 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
      */
     public void createTables(Schema rowSchema) throws SQLException {
       checkKey(rowSchema);
+      createTable(connection, target, createTableSql(target.table(), rowSchema, key));
       try (Statement st = connection.createStatement()) {
         createLedger(st);
-        st.execute(createTableSql(target.table(), rowSchema, key));
         st.execute("DROP TABLE IF EXISTS " + stageTable());
         st.execute("CREATE UNLOGGED TABLE " + stageTable() + " (LIKE " + target.table() + ")");
         connection.commit();
@@ -279,6 +344,17 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
         }
       } finally {
         connection.close();
+      }
+    }
+  }
+
+  /** Whether {@code lookup} ({@code to_regclass}, {@code to_regnamespace}) finds {@code name}. */
+  private static boolean exists(Connection connection, String lookup, String name) throws SQLException {
+    try (PreparedStatement st = connection.prepareStatement("SELECT " + lookup + "(?) IS NOT NULL")) {
+      st.setString(1, name);
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
       }
     }
   }

@@ -73,6 +73,17 @@ public final class RedshiftCopyReplace extends PTransform<PCollection<String>, P
     return load;
   }
 
+  /**
+   * On the driver, before any input is read: connects (so a wrong password or an unreachable host
+   * fails the run in seconds) and checks the table exists and this login may delete from and insert
+   * into it, in a transaction that touches no row and is rolled back.
+   */
+  public void checkTarget() throws SQLException {
+    try (SqlSession session = load.sessions().open()) {
+      load.check(session);
+    }
+  }
+
   @Override
   public PDone expand(PCollection<String> writtenFiles) {
     writtenFiles
@@ -91,6 +102,36 @@ public final class RedshiftCopyReplace extends PTransform<PCollection<String>, P
           "DELETE FROM " + table,
           "COPY " + table + " FROM '" + prefix + "' IAM_ROLE '" + iamRole + "' FORMAT AS PARQUET",
           "COMMIT");
+    }
+
+    /** Statements that need the rights the load needs, and change nothing. */
+    List<String> checkStatements() {
+      return List.of(
+          "BEGIN",
+          "DELETE FROM " + table + " WHERE 1 = 0",
+          "INSERT INTO " + table + " SELECT * FROM " + table + " WHERE 1 = 0",
+          "ROLLBACK");
+    }
+
+    void check(SqlSession session) throws SQLException {
+      try {
+        for (String statement : checkStatements()) {
+          session.execute(statement);
+        }
+      } catch (SQLException e) {
+        try {
+          session.execute("ROLLBACK");
+        } catch (SQLException rollback) {
+          e.addSuppressed(rollback);
+        }
+        // No cause: a run report names the deepest cause, and this message says what to fix.
+        SQLException failure = new SQLException(
+            "cannot replace the Redshift table " + table + ": " + JdbcTarget.scrub(e.getMessage(), null)
+                + " The table must exist (see scripts/sql/nyc_main_data.redshift.sql) and the user needs DELETE and INSERT on it.",
+            e.getSQLState());
+        failure.setStackTrace(e.getStackTrace());
+        throw failure;
+      }
     }
 
     /** Sends the statements; on failure sends {@code ROLLBACK} and rethrows. */

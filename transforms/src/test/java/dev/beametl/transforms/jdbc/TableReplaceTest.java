@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.beametl.testing.PostgresServer;
+import dev.beametl.transforms.rejects.Reject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,7 +17,9 @@ import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +70,34 @@ class TableReplaceTest {
 
     run(target, Row.withSchema(SCHEMA).addValues(null, 5L).build(), Row.withSchema(SCHEMA).addValues(7L, 50L).build());
     assertThat(rows(pg), equalTo(List.of("7:50", "null:5")));
+  }
+
+  @Test
+  void postgresReplaceRejectsARowItCannotStoreAndLoadsTheOthers() throws Exception {
+    PostgresServer pg = PostgresServer.shared();
+    pg.execute("DROP TABLE IF EXISTS replace_text");
+    Schema schema = Schema.builder().addInt64Field("k").addNullableStringField("label").build();
+    List<Row> rows = new ArrayList<>();
+    for (long k = 0; k < 5_000; k++) {
+      rows.add(Row.withSchema(schema).addValues(k, k == 1234 ? "bad\0label" : "label " + k).build());
+    }
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+    PCollection<Reject> rejects =
+        p.apply(Create.of(rows).withRowSchema(schema))
+            .apply(PostgresReplace.into(JdbcTarget.of(pg.jdbcUrl(), PostgresServer.USER, "JDBC_PASSWORD", "replace_text")));
+    PAssert.that(rejects)
+        .containsInAnyOrder(
+            new Reject("load", "unstorable_value", "label",
+                "PostgreSQL text cannot hold the NUL character (0x00), found at character 4 of the value", null, 0, "1234,\"bad\0label\""));
+    p.run().waitUntilFinish();
+
+    try (Connection c = pg.connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*), count(*) FILTER (WHERE k = 1234) FROM replace_text")) {
+      rs.next();
+      assertThat(rs.getLong(1), is(4_999L));
+      assertThat(rs.getLong(2), is(0L));
+    }
   }
 
   private static void run(JdbcTarget target, Row... rows) {

@@ -1,0 +1,90 @@
+package dev.beametl.transforms.jdbc;
+
+import dev.beametl.transforms.csv.CsvRowParser;
+import dev.beametl.transforms.rejects.Reject;
+import dev.beametl.transforms.rejects.WithRejects;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Sets aside the rows PostgreSQL cannot store, as {@code unstorable_value} rejects naming the
+ * column: today a text value holding the NUL character, which would fail the whole COPY (and with
+ * it every later bundle of the file) instead of one row.
+ */
+final class RejectUnstorable extends PTransform<PCollection<Row>, WithRejects<Row>> {
+  static final String REASON = "unstorable_value";
+  private static final TupleTag<Row> STORABLE = new TupleTag<>() {};
+  private static final TupleTag<Reject> REJECTS = new TupleTag<>() {};
+
+  private final String step;
+
+  RejectUnstorable(String step) {
+    this.step = step;
+  }
+
+  @Override
+  public WithRejects<Row> expand(PCollection<Row> rows) {
+    PCollectionTuple checked = rows.apply(ParDo.of(new CheckFn(step)).withOutputTags(STORABLE, TupleTagList.of(REJECTS)));
+    return WithRejects.of(STORABLE, checked.get(STORABLE).setRowSchema(rows.getSchema()), REJECTS, checked.get(REJECTS));
+  }
+
+  /** Why PostgreSQL cannot store {@code value}, or null when it can. */
+  static @Nullable String problem(Object value) {
+    if (value instanceof CharSequence) {
+      int nul = value.toString().indexOf('\0');
+      if (nul >= 0) {
+        return "PostgreSQL text cannot hold the NUL character (0x00), found at character " + (nul + 1) + " of the value";
+      }
+    }
+    return null;
+  }
+
+  private static final class CheckFn extends DoFn<Row, Row> {
+    private final String step;
+
+    CheckFn(String step) {
+      this.step = step;
+    }
+
+    @ProcessElement
+    public void process(@Element Row row, MultiOutputReceiver out) {
+      Schema schema = row.getSchema();
+      for (int i = 0; i < row.getFieldCount(); i++) {
+        Object value = row.getValue(i);
+        String problem = value == null ? null : problem(value);
+        if (problem != null) {
+          out.get(REJECTS).output(new Reject(step, REASON, schema.getField(i).getName(), problem, source(row), record(row), asText(row)));
+          return;
+        }
+      }
+      out.get(STORABLE).output(row);
+    }
+
+    private static @Nullable String source(Row row) {
+      return row.getSchema().hasField(CsvRowParser.SOURCE_FILE) ? row.getString(CsvRowParser.SOURCE_FILE) : null;
+    }
+
+    private static long record(Row row) {
+      if (!row.getSchema().hasField(CsvRowParser.SOURCE_RECORD)) {
+        return 0;
+      }
+      Long record = row.getInt64(CsvRowParser.SOURCE_RECORD);
+      return record == null ? 0 : record;
+    }
+
+    /** The row as it was about to be loaded, in the COPY's CSV form. */
+    private static String asText(Row row) {
+      StringBuilder csv = new StringBuilder();
+      CopyCsv.append(csv, row);
+      return csv.substring(0, csv.length() - 1);
+    }
+  }
+}
