@@ -17,10 +17,11 @@ import software.amazon.awssdk.services.emr.model.Tag;
  * A validated launch: everything {@code RunJobFlow} needs, decided before any AWS call. Building
  * one is the whole of the validation; {@link EmrLauncher} only sends it.
  *
- * <p>The cluster runs one step, {@code spark-submit --deploy-mode cluster --class <entry point>
- * <jar> <pipeline> --runner=SparkRunner --runId=... --runReport=... --rejects=... <args>}, and
- * terminates when it ends: {@code KeepJobFlowAliveWhenNoSteps=false}, the step's {@code
- * ActionOnFailure=TERMINATE_CLUSTER}, and an idle auto-termination policy as a safety net.
+ * <p>The cluster runs one step, {@code timeout ... <cap> spark-submit --deploy-mode cluster --class
+ * <entry point> <jar> <pipeline> --runner=SparkRunner --runId=... --runReport=... --rejects=...
+ * <args>}, and terminates when it ends: {@code KeepJobFlowAliveWhenNoSteps=false}, the step's
+ * {@code ActionOnFailure=TERMINATE_CLUSTER}, an idle auto-termination policy as a safety net, and
+ * the runtime cap ({@link RuntimeCap}) for a step that never ends.
  */
 public record LaunchPlan(
     String pipeline,
@@ -86,16 +87,15 @@ public record LaunchPlan(
     pipelineArgs.put("rejects", runsBase + runId + "/rejects.jsonl");
     pipelineArgs.putAll(request.args());
 
-    List<String> stepArgs = new ArrayList<>(List.of("spark-submit", "--deploy-mode", "cluster", "--class", ENTRY_POINT, jar, request.pipeline()));
-    stepArgs.addAll(PipelineArgs.cli(pipelineArgs));
-
     ClusterSettings cluster = ClusterSettings.resolve(request.cluster(), fromEnv, runId, base);
     Map<String, String> tags = new LinkedHashMap<>(cluster.tags());
     tags.put(PIPELINE_TAG, request.pipeline());
     tags.put(RUN_ID_TAG, runId);
-    cluster =
-        new ClusterSettings(cluster.name(), cluster.releaseLabel(), cluster.instanceType(), cluster.instanceCount(),
-            cluster.subnetId(), cluster.logUri(), cluster.serviceRole(), cluster.jobFlowRole(), cluster.idleTimeoutSeconds(), tags);
+    cluster = cluster.withTags(tags);
+
+    List<String> sparkSubmit = new ArrayList<>(List.of("spark-submit", "--deploy-mode", "cluster", "--class", ENTRY_POINT, jar, request.pipeline()));
+    sparkSubmit.addAll(PipelineArgs.cli(pipelineArgs));
+    List<String> stepArgs = RuntimeCap.wrap(sparkSubmit, cluster.maxRuntimeMinutes() * 60L, RuntimeCap.KILL_AFTER_SECONDS);
     return new LaunchPlan(request.pipeline(), runId, jar, stepArgs, pipelineArgs.get("runReport"), pipelineArgs.get("rejects"), cluster);
   }
 

@@ -101,6 +101,7 @@ public record LaunchRequest(String pipeline, String jar, Map<String, String> arg
         text(node, "serviceRole", "cluster.serviceRole", problems),
         text(node, "jobFlowRole", "cluster.jobFlowRole", problems),
         wholeNumber(node, "idleTimeoutSeconds", problems),
+        wholeNumber(node, "maxRuntimeMinutes", problems),
         tags(node.get("tags"), problems));
   }
 

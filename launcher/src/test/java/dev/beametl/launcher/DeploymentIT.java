@@ -110,7 +110,7 @@ class DeploymentIT {
     try (EmrClient emr = MotoClients.emr()) {
       String clusterId = result.get("clusterId").asText();
       var step = emr.listSteps(b -> b.clusterId(clusterId)).steps().get(0);
-      assertThat(step.config().args().get(5), equalTo("s3://" + BUCKET + "/" + pipelinesKey));
+      assertThat(step.config().args().get(10), equalTo("s3://" + BUCKET + "/" + pipelinesKey));
       var cluster = emr.describeCluster(b -> b.clusterId(clusterId)).cluster();
       assertThat(cluster.logUri(), equalTo("s3://" + BUCKET + "/beam-etl/emr-logs/"));
     }

@@ -76,6 +76,7 @@ class EmrLaunchHandlerMotoTest {
     assertThat(steps.get(0).actionOnFailureAsString(), equalTo("TERMINATE_CLUSTER"));
     assertThat(steps.get(0).config().jar(), equalTo("command-runner.jar"));
     assertThat(steps.get(0).config().args(), contains(
+        "timeout", "--verbose", "--signal=TERM", "--kill-after=60s", "14400s",
         "spark-submit", "--deploy-mode", "cluster", "--class", "dev.beametl.pipelines.BeamEtl", JAR, "loan-filter",
         "--runner=SparkRunner",
         "--runId=moto-run-1",

@@ -34,7 +34,7 @@ class LambdaPackageIT {
     assertThat(result.get("runId").asText(), equalTo("lambda-1"));
     try (EmrClient emr = MotoClients.emr()) {
       String clusterId = result.get("clusterId").asText();
-      assertThat(emr.listSteps(b -> b.clusterId(clusterId)).steps().get(0).config().args().get(5),
+      assertThat(emr.listSteps(b -> b.clusterId(clusterId)).steps().get(0).config().args().get(10),
           equalTo("s3://artifacts/beam-etl/jars/beam-etl-lambda.jar"));
     }
   }

@@ -45,7 +45,7 @@ class LaunchEmrCliIT {
     JsonNode plan = JSON.readTree(Scripts.ok(env, "scripts/launch-emr", "--dry-run", request.toString()));
     assertThat(plan.get("runId").asText(), equalTo("dry-1"));
     assertThat(plan.get("cluster").get("instanceCount").asInt(), equalTo(2));
-    assertThat(plan.get("stepArgs").get(5).asText(), equalTo(JAR));
+    assertThat(plan.get("stepArgs").get(10).asText(), equalTo(JAR));
     assertThat(MotoClients.clusterCount(emr), equalTo(before));
   }
 
@@ -65,7 +65,7 @@ class LaunchEmrCliIT {
     JsonNode result = JSON.readTree(Scripts.ok(env, "scripts/launch-emr", "--run", "loan-filter", "--input=s3://in/x.csv", "--runId=cli-1"));
     String clusterId = result.get("clusterId").asText();
     List<String> args = emr.listSteps(b -> b.clusterId(clusterId)).steps().get(0).config().args();
-    assertThat(args, contains("spark-submit", "--deploy-mode", "cluster", "--class", "dev.beametl.pipelines.BeamEtl", JAR, "loan-filter",
+    assertThat(args, contains("timeout", "--verbose", "--signal=TERM", "--kill-after=60s", "14400s", "spark-submit", "--deploy-mode", "cluster", "--class", "dev.beametl.pipelines.BeamEtl", JAR, "loan-filter",
         "--runner=SparkRunner", "--runId=cli-1",
         "--runReport=s3://artifacts/beam-etl/runs/cli-1/report.json",
         "--rejects=s3://artifacts/beam-etl/runs/cli-1/rejects.jsonl",
