@@ -36,6 +36,8 @@ public record LaunchPlan(
   public static final String ENTRY_POINT = "dev.beametl.pipelines.BeamEtl";
   public static final String PIPELINE_TAG = "beam-etl:pipeline";
   public static final String RUN_ID_TAG = "beam-etl:run-id";
+  /** Every step's name starts with it, and so do default cluster names. */
+  public static final String STEP_NAME_PREFIX = "beam-etl ";
   /** Where the pipelines jar is, when a request has no "jar". */
   public static final String JAR_ENV = "BEAM_ETL_JAR";
   /** Where run reports and rejects go, as {@code <runs>/<runId>/report.json}, unless args say otherwise. */
@@ -120,7 +122,8 @@ public record LaunchPlan(
                 .build())
         .steps(
             StepConfig.builder()
-                .name("beam-etl " + pipeline)
+                // The name alerts match on (EMR's events carry no tags): see the template's StepFailedRule.
+                .name(STEP_NAME_PREFIX + pipeline + " run " + runId)
                 .actionOnFailure(ActionOnFailure.TERMINATE_CLUSTER)
                 .hadoopJarStep(HadoopJarStepConfig.builder().jar("command-runner.jar").args(stepArgs).build())
                 .build())

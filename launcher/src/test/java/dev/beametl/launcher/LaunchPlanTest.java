@@ -62,6 +62,7 @@ class LaunchPlanTest {
     assertThat(r.autoTerminationPolicy().idleTimeout(), equalTo(3600L));
     StepConfig step = r.steps().get(0);
     assertThat(r.steps().size(), equalTo(1));
+    assertThat(step.name(), equalTo("beam-etl loan-filter run r-2"));
     assertThat(step.actionOnFailure(), equalTo(ActionOnFailure.TERMINATE_CLUSTER));
     assertThat(step.hadoopJarStep().jar(), equalTo("command-runner.jar"));
     assertThat(step.hadoopJarStep().args().subList(0, 6), contains(
