@@ -1,5 +1,6 @@
 package dev.beametl.launcher;
 
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -130,6 +131,21 @@ public record ClusterSettings(
             tags);
     resolved.check();
     return resolved;
+  }
+
+  /** The names of the fields that are given (not null), as in a request's "cluster". */
+  List<String> givenFields() {
+    List<String> given = new ArrayList<>();
+    for (RecordComponent c : getClass().getRecordComponents()) {
+      try {
+        if (c.getAccessor().invoke(this) != null) {
+          given.add(c.getName());
+        }
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return given;
   }
 
   /** The same settings with {@code tags} instead. */

@@ -113,7 +113,7 @@ class DeploymentIT {
       assertThat(target.get("InputTransformer").get("InputTemplate").asText(), containsString("beam-etl"));
     }
     // The step names the launcher gives match the rule's name prefix.
-    assertThat(LaunchPlan.STEP_NAME_PREFIX, startsWith("beam-etl"));
+    assertThat(LaunchPlan.NAME_PREFIX, startsWith("beam-etl"));
   }
 
   @Test

@@ -33,7 +33,7 @@ class EmrLaunchHandlerMotoTest {
   @BeforeAll
   static void startEmr() {
     emr = MotoClients.emr();
-    handler = new EmrLaunchHandler(new EmrLauncher(emr, Map.of("BEAM_ETL_JAR", JAR, "EMR_TAGS", "team=data")));
+    handler = new EmrLaunchHandler(new EmrLauncher(emr, MotoClients.emrServerless(), Map.of("BEAM_ETL_JAR", JAR, "EMR_TAGS", "team=data")));
   }
 
   @AfterAll
@@ -99,7 +99,7 @@ class EmrLaunchHandlerMotoTest {
         "not json")) {
       RecordingContext context = new RecordingContext();
       LaunchRequestException e = assertThrows(LaunchRequestException.class, () -> invoke(bad, context));
-      assertThat(context.log(), containsString("rejected, no cluster created: " + e.getMessage()));
+      assertThat(context.log(), containsString("rejected, nothing launched: " + e.getMessage()));
     }
     assertThat(clusterCount(), equalTo(before));
   }

@@ -56,7 +56,7 @@ class LaunchEmrCliIT {
     assertThat(r.exitCode(), equalTo(2));
     assertThat(r.stderr(), containsString("error: pipeline 'loan-filter': option --minLastFicoRangeLow: 'high' is not a valid int"));
     assertThat(r.stderr(), containsString("error: pipeline 'loan-filter': missing required option --input"));
-    assertThat(r.stderr(), containsString("No cluster was created."));
+    assertThat(r.stderr(), containsString("Nothing was launched: no cluster or job run was created."));
     assertThat(MotoClients.clusterCount(emr), equalTo(before));
   }
 

@@ -53,7 +53,7 @@ class LaunchRequestTest {
         {"pipelin": "x", "jar": 3, "args": {"input": ["a", "b"], "output": null},
          "cluster": {"instanceCount": 2.5, "idleTimeoutSeconds": "soon", "tags": {"t": {}}, "size": 3}}
         """), containsInAnyOrder(
-        startsWith("unknown field pipelin (expected one of args, cluster, jar, pipeline)"),
+        startsWith("unknown field pipelin (expected one of applicationId, args, cluster, executionRoleArn, executionTimeoutMinutes, jar, pipeline, target)"),
         equalTo("pipeline is missing (e.g. \"pipeline\": \"loan-filter\")"),
         equalTo("jar must be a non-empty string"),
         equalTo("args.input must be a string, number, boolean or object, not array"),
