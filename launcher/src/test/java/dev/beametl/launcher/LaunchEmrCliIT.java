@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.emr.EmrClient;
+import software.amazon.awssdk.services.emrserverless.EmrServerlessClient;
 
 /** scripts/launch-emr: the shaded jar, its CLI, and AWS_ENDPOINT_URL, against moto. */
 class LaunchEmrCliIT {
@@ -71,5 +72,37 @@ class LaunchEmrCliIT {
         "--rejects=s3://artifacts/beam-etl/runs/cli-1/rejects.jsonl",
         "--input=s3://in/x.csv"));
     assertThat(emr.describeCluster(b -> b.clusterId(clusterId)).cluster().autoTerminate(), equalTo(true));
+  }
+
+  @Test
+  void serverlessDryRunPrintsTheStartJobRunRequestAndLaunchStartsIt() throws IOException {
+    try (EmrServerlessClient serverless = MotoClients.emrServerless()) {
+      String app = MotoClients.sparkApplication(serverless, "emr-7.8.0");
+      Map<String, String> serverlessEnv = new java.util.HashMap<>(env);
+      serverlessEnv.put("EMR_SERVERLESS_APPLICATION_ID", app);
+      serverlessEnv.put("EMR_SERVERLESS_EXECUTION_ROLE_ARN", "arn:aws:iam::123456789012:role/beam-etl-serverless");
+
+      JsonNode plan = JSON.readTree(Scripts.ok(serverlessEnv, "scripts/launch-emr", "--dry-run", "--serverless",
+          "--run", "loan-filter", "--input=s3://in/x.csv", "--runId=cli-sl-dry"));
+      JsonNode request = plan.get("startJobRun");
+      assertThat(request.get("applicationId").asText(), equalTo(app));
+      assertThat(request.get("executionTimeoutMinutes").asInt(), equalTo(240));
+      assertThat(request.get("jobDriver").get("sparkSubmit").get("entryPoint").asText(), equalTo(JAR));
+      assertThat(request.get("jobDriver").get("sparkSubmit").get("entryPointArguments").get(0).asText(), equalTo("loan-filter"));
+      assertThat(MotoClients.jobRunCount(serverless, app), equalTo(0));
+
+      Scripts.Result bad = Scripts.run(serverlessEnv, "scripts/launch-emr", "--serverless", "--run", "loan-filter", "--afterLoad=burn");
+      assertThat(bad.exitCode(), equalTo(2));
+      assertThat(bad.stderr(), containsString("error: pipeline 'loan-filter': option --afterLoad: 'burn' is not one of keep, archive, delete"));
+      assertThat(MotoClients.jobRunCount(serverless, app), equalTo(0));
+
+      JsonNode result = JSON.readTree(Scripts.ok(serverlessEnv, "scripts/launch-emr", "--serverless",
+          "--run", "loan-filter", "--input=s3://in/x.csv", "--runId=cli-sl-1"));
+      String jobRunId = result.get("jobRunId").asText();
+      assertThat(serverless.getJobRun(b -> b.applicationId(app).jobRunId(jobRunId)).jobRun().jobDriver().sparkSubmit().entryPointArguments(),
+          contains("loan-filter", "--runner=SparkRunner", "--runId=cli-sl-1",
+              "--runReport=s3://artifacts/beam-etl/runs/cli-sl-1/report.json",
+              "--rejects=s3://artifacts/beam-etl/runs/cli-sl-1/rejects.jsonl", "--input=s3://in/x.csv"));
+    }
   }
 }
