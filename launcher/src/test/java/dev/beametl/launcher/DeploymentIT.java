@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.emr.EmrClient;
+import software.amazon.awssdk.services.emrserverless.EmrServerlessClient;
 
 /**
  * The deployment scripts as a user runs them, against moto: build-and-upload puts both jars in S3,
@@ -143,12 +144,62 @@ class DeploymentIT {
     }
   }
 
+  @Test
+  @Order(6)
+  void aServerlessStackGrantsOnlyItsApplicationAndJobRoleAndRunOnEmrStartsAJobRunThere() throws IOException {
+    String stack = STACK + "-sl";
+    String secret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:beam-etl/loans-db-AbCdEf";
+    try (EmrServerlessClient serverless = MotoClients.emrServerless()) {
+      // moto's CloudFormation has no AWS::EMRServerless::Application: the stack is given an existing one.
+      String app = MotoClients.sparkApplication(serverless, "emr-7.8.0");
+      Path requestFile = Files.writeString(dir.resolve("serverless.json"),
+          "{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://my-data/loans/*.csv\"}}");
+      Scripts.ok(ENV, "scripts/deploy/deploy", "--bucket", BUCKET, "--request", requestFile.toString(), "--stack", stack, "--skip-build",
+          "LaunchTarget=emr-serverless", "ServerlessApplicationId=" + app, "DataBuckets=my-data", "DataPrefixes=my-data/loans,my-data/gold",
+          "JdbcPasswordSecretArns=" + secret);
+
+      JsonNode vars = aws("lambda", "get-function-configuration", "--function-name", stack + "-launch").get("Environment").get("Variables");
+      assertThat(vars.get("BEAM_ETL_TARGET").asText(), equalTo("emr-serverless"));
+      assertThat(vars.get("EMR_SERVERLESS_APPLICATION_ID").asText(), equalTo(app));
+      String jobRoleArn = vars.get("EMR_SERVERLESS_EXECUTION_ROLE_ARN").asText();
+      String jobRole = jobRoleArn.substring(jobRoleArn.lastIndexOf('/') + 1);
+      assertThat(jobRole, startsWith(stack + "-ServerlessJobRole"));
+
+      String jobPolicy = aws("iam", "get-role-policy", "--role-name", jobRole, "--policy-name", "beam-etl-job").get("PolicyDocument").toString();
+      assertThat(jobPolicy, containsString("arn:aws:s3:::my-data/loans/*"));
+      assertThat(jobPolicy, containsString("arn:aws:s3:::my-data/gold/*"));
+      assertThat(jobPolicy, containsString("arn:aws:s3:::" + BUCKET + "/beam-etl/runs/*"));
+      assertThat(jobPolicy, containsString(secret));
+      String launchRole = aws("lambda", "get-function-configuration", "--function-name", stack + "-launch").get("Role").asText();
+      String launchPolicy = aws("iam", "get-role-policy", "--role-name", launchRole.substring(launchRole.lastIndexOf('/') + 1),
+          "--policy-name", "launch-emr").get("PolicyDocument").toString();
+      assertThat(launchPolicy, containsString("emr-serverless:StartJobRun"));
+      assertThat(launchPolicy, containsString("arn:aws:emr-serverless:us-east-1:123456789012:/applications/" + app));
+      assertThat(launchPolicy, containsString("'Action': 'iam:PassRole', 'Resource': '" + jobRoleArn + "'"));
+      assertThat(rule(stack, "ServerlessJobFailedRule").get("EventPattern").asText(), containsString(app));
+
+      Map<String, String> env = new java.util.HashMap<>(ENV);
+      env.put("BEAM_ETL_STACK", stack);
+      JsonNode result = JSON.readTree(Scripts.ok(env, "scripts/run-on-emr", "--serverless", "loan-filter", "--input=s3://my-data/loans/once.csv",
+          "--runId=by-hand-sl-1"));
+      assertThat(result.get("applicationId").asText(), equalTo(app));
+      assertThat(result.get("runReport").asText(), equalTo("s3://" + BUCKET + "/beam-etl/runs/by-hand-sl-1/report.json"));
+      String jobRunId = result.get("jobRunId").asText();
+      assertThat(serverless.getJobRun(b -> b.applicationId(app).jobRunId(jobRunId)).jobRun().jobDriver().sparkSubmit().entryPoint(),
+          equalTo("s3://" + BUCKET + "/" + pipelinesKey));
+    }
+  }
+
   /** The stack's EventBridge rule of that logical id (moto names it <stack>-<logical id>-<suffix>). */
   private static JsonNode rule(String logicalId) throws IOException {
-    for (JsonNode rule : aws("events", "list-rules", "--name-prefix", STACK + "-" + logicalId).get("Rules")) {
+    return rule(STACK, logicalId);
+  }
+
+  private static JsonNode rule(String stack, String logicalId) throws IOException {
+    for (JsonNode rule : aws("events", "list-rules", "--name-prefix", stack + "-" + logicalId).get("Rules")) {
       return rule;
     }
-    throw new AssertionError("stack " + STACK + " has no rule " + logicalId);
+    throw new AssertionError("stack " + stack + " has no rule " + logicalId);
   }
 
   /** The ARN of the SNS topic of that name (moto's change sets leave a stack's Outputs empty). */
