@@ -51,6 +51,11 @@ public final class ParseCsvFiles extends PTransform<PCollection<FileIO.ReadableF
     return new ParseCsvFiles(parser.withSourceColumns());
   }
 
+  /** How the files' headers are bound and their records parsed (for {@link CsvHeaderCheck}). */
+  public CsvRowParser parser() {
+    return parser;
+  }
+
   /** Parses and writes the rows straight to files under {@code directory}, one per input file (see {@link ParseCsvToFiles}). */
   public ParseCsvToFiles writeTo(String directory, OutputFormat format) {
     return new ParseCsvToFiles(parser, directory, format);
