@@ -153,7 +153,7 @@ class DeploymentIT {
       // moto's CloudFormation has no AWS::EMRServerless::Application: the stack is given an existing one.
       String app = MotoClients.sparkApplication(serverless, "emr-7.8.0");
       Path requestFile = Files.writeString(dir.resolve("serverless.json"),
-          "{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://my-data/loans/*.csv\"}}");
+          "{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://my-data/loans/*.csv\", \"jdbcUrl\": \"jdbc:postgresql://db/loans\"}}");
       Scripts.ok(ENV, "scripts/deploy/deploy", "--bucket", BUCKET, "--request", requestFile.toString(), "--stack", stack, "--skip-build",
           "LaunchTarget=emr-serverless", "ServerlessApplicationId=" + app, "DataBuckets=my-data", "DataPrefixes=my-data/loans,my-data/gold",
           "JdbcPasswordSecretArns=" + secret);
@@ -180,7 +180,7 @@ class DeploymentIT {
 
       Map<String, String> env = new java.util.HashMap<>(ENV);
       env.put("BEAM_ETL_STACK", stack);
-      JsonNode result = JSON.readTree(Scripts.ok(env, "scripts/run-on-emr", "--serverless", "loan-filter", "--input=s3://my-data/loans/once.csv",
+      JsonNode result = JSON.readTree(Scripts.ok(env, "scripts/run-on-emr", "--serverless", "loan-filter", "--input=s3://my-data/loans/once.csv", "--jdbcUrl=jdbc:postgresql://db/loans",
           "--runId=by-hand-sl-1"));
       assertThat(result.get("applicationId").asText(), equalTo(app));
       assertThat(result.get("runReport").asText(), equalTo("s3://" + BUCKET + "/beam-etl/runs/by-hand-sl-1/report.json"));

@@ -84,7 +84,7 @@ class LaunchEmrCliIT {
       serverlessEnv.put("EMR_SERVERLESS_EXECUTION_ROLE_ARN", "arn:aws:iam::123456789012:role/beam-etl-serverless");
 
       JsonNode plan = JSON.readTree(Scripts.ok(serverlessEnv, "scripts/launch-emr", "--dry-run", "--serverless",
-          "--run", "loan-filter", "--input=s3://in/x.csv", "--runId=cli-sl-dry"));
+          "--run", "loan-filter", "--input=s3://in/x.csv", "--jdbcUrl=jdbc:postgresql://db/loans", "--runId=cli-sl-dry"));
       JsonNode request = plan.get("startJobRun");
       assertThat(request.get("applicationId").asText(), equalTo(app));
       assertThat(request.get("executionTimeoutMinutes").asInt(), equalTo(240));
@@ -98,12 +98,13 @@ class LaunchEmrCliIT {
       assertThat(MotoClients.jobRunCount(serverless, app), equalTo(0));
 
       JsonNode result = JSON.readTree(Scripts.ok(serverlessEnv, "scripts/launch-emr", "--serverless",
-          "--run", "loan-filter", "--input=s3://in/x.csv", "--runId=cli-sl-1"));
+          "--run", "loan-filter", "--input=s3://in/x.csv", "--jdbcUrl=jdbc:postgresql://db/loans", "--runId=cli-sl-1"));
       String jobRunId = result.get("jobRunId").asText();
       assertThat(serverless.getJobRun(b -> b.applicationId(app).jobRunId(jobRunId)).jobRun().jobDriver().sparkSubmit().entryPointArguments(),
           contains("loan-filter", "--runner=SparkRunner", "--runId=cli-sl-1",
               "--runReport=s3://artifacts/beam-etl/runs/cli-sl-1/report.json",
-              "--rejects=s3://artifacts/beam-etl/runs/cli-sl-1/rejects.jsonl", "--input=s3://in/x.csv"));
+              "--rejects=s3://artifacts/beam-etl/runs/cli-sl-1/rejects.jsonl", "--input=s3://in/x.csv",
+              "--jdbcUrl=jdbc:postgresql://db/loans"));
     }
   }
 }

@@ -114,7 +114,7 @@ class LaunchPlanTest {
   @Test
   void theRuntimeCapComesFromTheRequestBeforeTheEnvironment() {
     LaunchPlan plan = LaunchPlan.of(request("""
-        {"pipeline": "loan-filter", "jar": "%s", "args": {"input": "s3://in/x.csv"}, "cluster": {"maxRuntimeMinutes": 30}}
+        {"pipeline": "loan-filter", "jar": "%s", "args": {"input": "s3://in/x.csv", "jdbcUrl": "jdbc:postgresql://db/loans"}, "cluster": {"maxRuntimeMinutes": 30}}
         """.formatted(JAR)), Map.of("EMR_MAX_RUNTIME_MINUTES", "600"));
     assertThat(plan.cluster().maxRuntimeMinutes(), equalTo(30));
     assertThat(plan.toRunJobFlowRequest().steps().get(0).hadoopJarStep().args().subList(0, 6), contains(

@@ -55,7 +55,7 @@ class ServerlessLaunchMotoTest {
   @Test
   void startsAJobRunWithTheJarAsEntryPointAndThePipelinesArguments() throws IOException {
     RecordingContext context = new RecordingContext();
-    JsonNode result = invoke("{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://in/loans/*.csv\", \"runId\": \"sl-1\"}}", context);
+    JsonNode result = invoke("{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://in/loans/*.csv\", \"jdbcUrl\": \"jdbc:postgresql://db/loans\", \"runId\": \"sl-1\"}}", context);
     String jobRunId = result.get("jobRunId").asText();
     assertThat(result.get("target").asText(), equalTo("emr-serverless"));
     assertThat(result.get("applicationId").asText(), equalTo(applicationId));
@@ -70,7 +70,7 @@ class ServerlessLaunchMotoTest {
     assertThat(run.jobDriver().sparkSubmit().sparkSubmitParameters(), equalTo("--class dev.beametl.pipelines.BeamEtl"));
     assertThat(run.jobDriver().sparkSubmit().entryPointArguments(), contains("loan-filter", "--runner=SparkRunner", "--runId=sl-1",
         "--runReport=s3://artifacts/beam-etl/runs/sl-1/report.json", "--rejects=s3://artifacts/beam-etl/runs/sl-1/rejects.jsonl",
-        "--input=s3://in/loans/*.csv"));
+        "--input=s3://in/loans/*.csv", "--jdbcUrl=jdbc:postgresql://db/loans"));
     assertThat(run.configurationOverrides().monitoringConfiguration().s3MonitoringConfiguration().logUri(),
         equalTo("s3://artifacts/beam-etl/runs/sl-1/logs/"));
     assertThat(run.configurationOverrides().applicationConfiguration().get(0).properties().get("spark.driver.extraJavaOptions"),
@@ -83,11 +83,11 @@ class ServerlessLaunchMotoTest {
     int clustersBefore = MotoClients.clusterCount(emr);
     String otherRelease = MotoClients.sparkApplication(serverless, "emr-6.15.0");
     for (String bad : List.of(
-        "{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://in/x.csv\", \"afterLoad\": \"burn\"}}",
+        "{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://in/x.csv\", \"jdbcUrl\": \"jdbc:postgresql://db/loans\", \"afterLoad\": \"burn\"}}",
         "{\"pipeline\": \"loan-filter\", \"args\": {}}",
-        "{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://in/x.csv\"}, \"cluster\": {\"instanceType\": \"m5.24xlarge\"}}",
-        "{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://in/x.csv\"}, \"applicationId\": \"00fnosuchapp\"}",
-        "{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://in/x.csv\"}, \"applicationId\": \"" + otherRelease + "\"}")) {
+        "{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://in/x.csv\", \"jdbcUrl\": \"jdbc:postgresql://db/loans\"}, \"cluster\": {\"instanceType\": \"m5.24xlarge\"}}",
+        "{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://in/x.csv\", \"jdbcUrl\": \"jdbc:postgresql://db/loans\"}, \"applicationId\": \"00fnosuchapp\"}",
+        "{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://in/x.csv\", \"jdbcUrl\": \"jdbc:postgresql://db/loans\"}, \"applicationId\": \"" + otherRelease + "\"}")) {
       RecordingContext context = new RecordingContext();
       LaunchRequestException e = assertThrows(LaunchRequestException.class, () -> invoke(bad, context));
       assertThat(context.log(), containsString("rejected, nothing launched: " + e.getMessage()));

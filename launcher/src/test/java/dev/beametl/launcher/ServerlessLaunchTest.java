@@ -32,7 +32,7 @@ class ServerlessLaunchTest {
   void theJarIsTheEntryPointWithThePipelinesArgumentsAndJava17Options() {
     StartJobRunRequest r = plan("""
         {"pipeline": "loan-filter", "target": "emr-serverless", "applicationId": "00fabc123", "executionRoleArn": "%s",
-         "jar": "%s", "args": {"input": "s3://in/loans/*.csv", "runId": "s-1"}, "cluster": {"tags": {"team": "data"}}}
+         "jar": "%s", "args": {"input": "s3://in/loans/*.csv", "jdbcUrl": "jdbc:postgresql://db/loans", "runId": "s-1"}, "cluster": {"tags": {"team": "data"}}}
         """.formatted(ROLE, JAR), Map.of()).toStartJobRunRequest();
     assertThat(r.applicationId(), equalTo("00fabc123"));
     assertThat(r.executionRoleArn(), equalTo(ROLE));
@@ -45,7 +45,7 @@ class ServerlessLaunchTest {
         "--runner=SparkRunner", "--runId=s-1",
         "--runReport=s3://artifacts/beam-etl/runs/s-1/report.json",
         "--rejects=s3://artifacts/beam-etl/runs/s-1/rejects.jsonl",
-        "--input=s3://in/loans/*.csv"));
+        "--input=s3://in/loans/*.csv", "--jdbcUrl=jdbc:postgresql://db/loans"));
     Configuration defaults = r.configurationOverrides().applicationConfiguration().get(0);
     assertThat(defaults.classification(), equalTo("spark-defaults"));
     for (String property : List.of("spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions")) {
@@ -61,36 +61,36 @@ class ServerlessLaunchTest {
   void settingsComeFromTheEnvironmentAndTheTimeoutFromTheRuntimeCap() {
     Map<String, String> env = Map.of("BEAM_ETL_JAR", JAR, "BEAM_ETL_TARGET", "emr-serverless",
         "EMR_SERVERLESS_APPLICATION_ID", "00fenv", "EMR_SERVERLESS_EXECUTION_ROLE_ARN", ROLE, "EMR_MAX_RUNTIME_MINUTES", "90");
-    LaunchPlan plan = plan("{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://in/x.csv\", \"runId\": \"s-2\"}}", env);
+    LaunchPlan plan = plan("{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://in/x.csv\", \"jdbcUrl\": \"jdbc:postgresql://db/loans\", \"runId\": \"s-2\"}}", env);
     assertThat(plan.target(), equalTo(LaunchTarget.EMR_SERVERLESS));
     StartJobRunRequest r = plan.toStartJobRunRequest();
     assertThat(r.applicationId(), equalTo("00fenv"));
     assertThat(r.executionTimeoutMinutes(), equalTo(90L));
-    assertThat(plan("{\"pipeline\": \"loan-filter\", \"executionTimeoutMinutes\": 30, \"args\": {\"input\": \"s3://in/x.csv\"}}", env)
+    assertThat(plan("{\"pipeline\": \"loan-filter\", \"executionTimeoutMinutes\": 30, \"args\": {\"input\": \"s3://in/x.csv\", \"jdbcUrl\": \"jdbc:postgresql://db/loans\"}}", env)
         .toStartJobRunRequest().executionTimeoutMinutes(), equalTo(30L));
     // The same run id gives the same client token: a retried launch starts no second job.
     assertThat(plan.toStartJobRunRequest().clientToken(),
-        equalTo(plan("{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://in/y.csv\", \"runId\": \"s-2\"}}", env).toStartJobRunRequest().clientToken()));
+        equalTo(plan("{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://in/y.csv\", \"jdbcUrl\": \"jdbc:postgresql://db/loans\", \"runId\": \"s-2\"}}", env).toStartJobRunRequest().clientToken()));
   }
 
   @Test
   void theSameValidationAndTheServerlessFieldsAreCheckedBeforeAnyCall() {
     assertThat(problems("""
-        {"pipeline": "loan-filter", "target": "emr-serverless", "jar": "%s", "args": {"inptu": "s3://in/x.csv"},
+        {"pipeline": "loan-filter", "target": "emr-serverless", "jar": "%s", "args": {"inptu": "s3://in/x.csv", "jdbcUrl": "jdbc:postgresql://db/loans"},
          "cluster": {"instanceCount": 4, "tags": {"team": "data"}}}
         """.formatted(JAR), Map.of()), containsInAnyOrder(
         startsWith("cluster.instanceCount applies only to target emr"),
         startsWith("pipeline 'loan-filter': unknown option --inptu"),
         startsWith("pipeline 'loan-filter': missing required option --input")));
     assertThat(problems("""
-        {"pipeline": "loan-filter", "target": "emr-serverless", "jar": "%s", "args": {"input": "s3://in/x.csv"},
+        {"pipeline": "loan-filter", "target": "emr-serverless", "jar": "%s", "args": {"input": "s3://in/x.csv", "jdbcUrl": "jdbc:postgresql://db/loans"},
          "executionRoleArn": "beam-etl-role", "executionTimeoutMinutes": 2}
         """.formatted(JAR), Map.of()), contains(
         startsWith("applicationId is missing: give \"applicationId\" in the request or set EMR_SERVERLESS_APPLICATION_ID"),
         equalTo("executionRoleArn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got 'beam-etl-role'"),
         equalTo("executionTimeoutMinutes must be between 5 (EMR Serverless's minimum) and 10080 (a week), got 2")));
     assertThat(problems("""
-        {"pipeline": "loan-filter", "target": "emr", "jar": "%s", "args": {"input": "s3://in/x.csv"}, "applicationId": "00f1"}
+        {"pipeline": "loan-filter", "target": "emr", "jar": "%s", "args": {"input": "s3://in/x.csv", "jdbcUrl": "jdbc:postgresql://db/loans"}, "applicationId": "00f1"}
         """.formatted(JAR), Map.of()), contains(startsWith("applicationId, executionRoleArn and executionTimeoutMinutes apply only to")));
     assertThat(problems("{\"pipeline\": \"loan-filter\", \"target\": \"glue\", \"args\": {\"input\": \"x\"}}", Map.of()),
         contains("target: 'glue' is not a launch target (expected one of emr, emr-serverless)"));
