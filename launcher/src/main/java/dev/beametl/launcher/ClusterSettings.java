@@ -1,5 +1,6 @@
 package dev.beametl.launcher;
 
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ public record ClusterSettings(
     String serviceRole,
     String jobFlowRole,
     Integer idleTimeoutSeconds,
+    Integer maxRuntimeMinutes,
     Map<String, String> tags) {
 
   /**
@@ -40,20 +42,28 @@ public record ClusterSettings(
   /** EMR's bounds for an auto-termination idle timeout: one minute to seven days. */
   static final int MIN_IDLE_TIMEOUT_SECONDS = 60;
   static final int MAX_IDLE_TIMEOUT_SECONDS = 7 * 24 * 3600;
+  /**
+   * The idle policy never fires while a step runs, so a hung run is stopped at this cap (four hours
+   * by default) and its cluster terminates.
+   */
+  public static final int DEFAULT_MAX_RUNTIME_MINUTES = 240;
+  /** A week: longer than any run we expect, short enough that a forgotten cap still ends. */
+  static final int MAX_RUNTIME_MINUTES_LIMIT = 7 * 24 * 60;
 
   /** The environment variable for each setting (the field names in a request's "cluster"). */
   static final Map<String, String> ENV =
-      Map.of(
-          "name", "EMR_CLUSTER_NAME",
-          "releaseLabel", "EMR_RELEASE_LABEL",
-          "instanceType", "EMR_INSTANCE_TYPE",
-          "instanceCount", "EMR_INSTANCE_COUNT",
-          "subnetId", "EMR_SUBNET_ID",
-          "logUri", "EMR_LOG_URI",
-          "serviceRole", "EMR_SERVICE_ROLE",
-          "jobFlowRole", "EMR_JOB_FLOW_ROLE",
-          "idleTimeoutSeconds", "EMR_IDLE_TIMEOUT_SECONDS",
-          "tags", "EMR_TAGS");
+      Map.ofEntries(
+          Map.entry("name", "EMR_CLUSTER_NAME"),
+          Map.entry("releaseLabel", "EMR_RELEASE_LABEL"),
+          Map.entry("instanceType", "EMR_INSTANCE_TYPE"),
+          Map.entry("instanceCount", "EMR_INSTANCE_COUNT"),
+          Map.entry("subnetId", "EMR_SUBNET_ID"),
+          Map.entry("logUri", "EMR_LOG_URI"),
+          Map.entry("serviceRole", "EMR_SERVICE_ROLE"),
+          Map.entry("jobFlowRole", "EMR_JOB_FLOW_ROLE"),
+          Map.entry("idleTimeoutSeconds", "EMR_IDLE_TIMEOUT_SECONDS"),
+          Map.entry("maxRuntimeMinutes", "EMR_MAX_RUNTIME_MINUTES"),
+          Map.entry("tags", "EMR_TAGS"));
 
   public ClusterSettings {
     tags = tags == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(tags));
@@ -61,7 +71,7 @@ public record ClusterSettings(
 
   /** Nothing given. */
   public static ClusterSettings none() {
-    return new ClusterSettings(null, null, null, null, null, null, null, null, null, null);
+    return new ClusterSettings(null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -86,6 +96,7 @@ public record ClusterSettings(
             var.apply("serviceRole"),
             var.apply("jobFlowRole"),
             wholeNumber(var.apply("idleTimeoutSeconds"), "environment variable " + ENV.get("idleTimeoutSeconds"), problems),
+            wholeNumber(var.apply("maxRuntimeMinutes"), "environment variable " + ENV.get("maxRuntimeMinutes"), problems),
             tagList(var.apply("tags"), problems));
     if (!problems.isEmpty()) {
       throw new LaunchRequestException(problems);
@@ -116,9 +127,31 @@ public record ClusterSettings(
             first(request.serviceRole(), environment.serviceRole(), DEFAULT_SERVICE_ROLE),
             first(request.jobFlowRole(), environment.jobFlowRole(), DEFAULT_JOB_FLOW_ROLE),
             first(request.idleTimeoutSeconds(), environment.idleTimeoutSeconds(), DEFAULT_IDLE_TIMEOUT_SECONDS),
+            first(request.maxRuntimeMinutes(), environment.maxRuntimeMinutes(), DEFAULT_MAX_RUNTIME_MINUTES),
             tags);
     resolved.check();
     return resolved;
+  }
+
+  /** The names of the fields that are given (not null), as in a request's "cluster". */
+  List<String> givenFields() {
+    List<String> given = new ArrayList<>();
+    for (RecordComponent c : getClass().getRecordComponents()) {
+      try {
+        if (c.getAccessor().invoke(this) != null) {
+          given.add(c.getName());
+        }
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return given;
+  }
+
+  /** The same settings with {@code tags} instead. */
+  public ClusterSettings withTags(Map<String, String> tags) {
+    return new ClusterSettings(name, releaseLabel, instanceType, instanceCount, subnetId, logUri, serviceRole, jobFlowRole,
+        idleTimeoutSeconds, maxRuntimeMinutes, tags);
   }
 
   private void check() {
@@ -129,6 +162,9 @@ public record ClusterSettings(
     if (idleTimeoutSeconds < MIN_IDLE_TIMEOUT_SECONDS || idleTimeoutSeconds > MAX_IDLE_TIMEOUT_SECONDS) {
       problems.add("cluster.idleTimeoutSeconds must be between " + MIN_IDLE_TIMEOUT_SECONDS + " and "
           + MAX_IDLE_TIMEOUT_SECONDS + " (EMR's limits), got " + idleTimeoutSeconds);
+    }
+    if (maxRuntimeMinutes < 1 || maxRuntimeMinutes > MAX_RUNTIME_MINUTES_LIMIT) {
+      problems.add("cluster.maxRuntimeMinutes must be between 1 and " + MAX_RUNTIME_MINUTES_LIMIT + " (a week), got " + maxRuntimeMinutes);
     }
     if (!logUri.startsWith("s3://")) {
       problems.add("cluster.logUri must be an s3:// URI, got '" + logUri + "'");

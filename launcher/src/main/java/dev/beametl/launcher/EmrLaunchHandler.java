@@ -9,16 +9,17 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The Lambda: its event is a launch request (the EventBridge target's {@code Input}); it answers
- * with the cluster id and run id, or fails with {@link LaunchRequestException} naming every
- * problem, having created nothing. Cluster defaults come from the function's environment variables
- * (see {@link ClusterSettings} and {@link LaunchPlan}).
+ * with the cluster id (or EMR Serverless job run id) and run id, or fails with {@link
+ * LaunchRequestException} naming every problem, having created nothing. Defaults come from the
+ * function's environment variables (see {@link ClusterSettings}, {@link ServerlessSettings} and
+ * {@link LaunchPlan}).
  */
 public final class EmrLaunchHandler implements RequestStreamHandler {
   private final EmrLauncher launcher;
 
-  /** The Lambda runtime's constructor: one EMR client per container, reused across invocations. */
+  /** The Lambda runtime's constructor: one client per service and container, reused across invocations. */
   public EmrLaunchHandler() {
-    this(new EmrLauncher(EmrLauncher.defaultClient(), System.getenv()));
+    this(new EmrLauncher(EmrLauncher.defaultClient(), EmrLauncher.defaultServerlessClient(), System.getenv()));
   }
 
   public EmrLaunchHandler(EmrLauncher launcher) {
@@ -32,11 +33,11 @@ public final class EmrLaunchHandler implements RequestStreamHandler {
     try {
       result = launcher.launch(LaunchRequest.parse(event));
     } catch (LaunchRequestException e) {
-      context.getLogger().log("rejected, no cluster created: " + e.getMessage() + "\nevent: " + event + "\n");
+      context.getLogger().log("rejected, nothing launched: " + e.getMessage() + "\nevent: " + event + "\n");
       throw e;
     }
     String json = LaunchJson.result(result);
-    context.getLogger().log("launched " + result.clusterId() + " for run " + result.plan().runId() + ": " + json + "\n");
+    context.getLogger().log("launched " + result.id() + " for run " + result.plan().runId() + ": " + json + "\n");
     output.write(json.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -8,16 +8,19 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.emr.EmrClient;
+import software.amazon.awssdk.services.emrserverless.EmrServerlessClient;
 
 /**
  * The launcher's command line ({@code scripts/launch-emr}, {@code scripts/run-on-emr}): the same
- * validation and {@code RunJobFlow} as the Lambda, with cluster defaults from the shell's
- * environment. Prints the launch as JSON on stdout.
+ * validation and {@code RunJobFlow} / {@code StartJobRun} as the Lambda, with defaults from the
+ * shell's environment. Prints the launch as JSON on stdout. {@code --serverless} makes {@code
+ * emr-serverless} the target of a request that names none, as {@code BEAM_ETL_TARGET} does.
  */
 public final class LaunchEmr {
   static final int OK = 0;
@@ -36,6 +39,10 @@ public final class LaunchEmr {
   static int execute(String[] argv, Map<String, String> env, PrintStream out, PrintStream err) {
     List<String> args = new ArrayList<>(Arrays.asList(argv));
     boolean dryRun = args.remove("--dry-run");
+    if (args.remove("--serverless")) {
+      env = new HashMap<>(env);
+      env.put(LaunchTarget.ENV, LaunchTarget.EMR_SERVERLESS.id());
+    }
     if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
       usage(args.isEmpty() ? err : out);
       return args.isEmpty() ? BAD_REQUEST : OK;
@@ -46,16 +53,16 @@ public final class LaunchEmr {
         out.println(LaunchJson.plan(LaunchPlan.of(request, env)));
         return OK;
       }
-      try (EmrClient emr = EmrLauncher.defaultClient()) {
-        out.println(LaunchJson.result(new EmrLauncher(emr, env).launch(request)));
+      try (EmrClient emr = EmrLauncher.defaultClient(); EmrServerlessClient serverless = EmrLauncher.defaultServerlessClient()) {
+        out.println(LaunchJson.result(new EmrLauncher(emr, serverless, env).launch(request)));
       }
       return OK;
     } catch (LaunchRequestException e) {
       e.problems().forEach(p -> err.println("error: " + p));
-      err.println("No cluster was created.");
+      err.println("Nothing was launched: no cluster or job run was created.");
       return BAD_REQUEST;
     } catch (SdkException e) {
-      err.println("error: EMR refused the launch: " + e.getMessage());
+      err.println("error: AWS refused the launch: " + e.getMessage());
       return AWS_FAILED;
     }
   }
@@ -92,12 +99,15 @@ public final class LaunchEmr {
   }
 
   private static void usage(PrintStream out) {
-    out.println("usage: launch-emr [--dry-run] <request.json | ->");
-    out.println("       launch-emr [--dry-run] --run <pipeline> [--option=value ...]");
+    out.println("usage: launch-emr [--dry-run] [--serverless] <request.json | ->");
+    out.println("       launch-emr [--dry-run] [--serverless] --run <pipeline> [--option=value ...]");
     out.println();
     out.println("Validates the request against the pipeline's options, then starts an EMR cluster that runs it and");
-    out.println("terminates. --dry-run prints what would be launched and creates nothing.");
-    out.println("Defaults come from the environment: " + LaunchPlan.JAR_ENV + ", " + LaunchPlan.RUNS_ENV + ", "
+    out.println("terminates, or with --serverless (or \"target\": \"emr-serverless\") a job run on an EMR Serverless");
+    out.println("application. --dry-run prints what would be launched (the StartJobRun request on Serverless) and");
+    out.println("creates nothing.");
+    out.println("Defaults come from the environment: " + LaunchPlan.JAR_ENV + ", " + LaunchPlan.RUNS_ENV + ", " + LaunchTarget.ENV + ", "
+        + ServerlessSettings.APPLICATION_ID_ENV + ", " + ServerlessSettings.EXECUTION_ROLE_ARN_ENV + ", "
         + String.join(", ", ClusterSettings.ENV.values().stream().sorted().toList()) + ", AWS_REGION, AWS_ENDPOINT_URL.");
   }
 }

@@ -18,15 +18,26 @@ import java.util.Set;
  *  "args": {"input": "s3://...", "jdbcUrl": "..."},
  *  "cluster": {"instanceType": "m5.2xlarge", "instanceCount": 5, "tags": {"team": "data"}}}</pre>
  *
+ * or, on EMR Serverless, {@code "target": "emr-serverless", "applicationId": "...",
+ * "executionRoleArn": "...", "executionTimeoutMinutes": 120} in place of {@code cluster}.
+ *
  * {@code args} are pipeline options without the leading dashes, in the order they are passed.
- * {@code jar} and every {@code cluster} field are optional (see {@link ClusterSettings}).
+ * {@code jar}, {@code target} and every {@code cluster} and Serverless field are optional (see
+ * {@link ClusterSettings} and {@link ServerlessSettings}); a null target means the environment's.
  */
-public record LaunchRequest(String pipeline, String jar, Map<String, String> args, ClusterSettings cluster) {
+public record LaunchRequest(
+    String pipeline, String jar, Map<String, String> args, ClusterSettings cluster, LaunchTarget target, ServerlessSettings serverless) {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> FIELDS = Set.of("pipeline", "jar", "args", "cluster");
+  private static final Set<String> FIELDS =
+      Set.of("pipeline", "jar", "args", "cluster", "target", "applicationId", "executionRoleArn", "executionTimeoutMinutes");
 
   public LaunchRequest {
     args = Collections.unmodifiableMap(new LinkedHashMap<>(args));
+  }
+
+  /** A request for the environment's target, with no Serverless fields (the CLI's --run). */
+  public LaunchRequest(String pipeline, String jar, Map<String, String> args, ClusterSettings cluster) {
+    this(pipeline, jar, args, cluster, null, ServerlessSettings.none());
   }
 
   /** Reads a request; every malformed field is reported, each by name. */
@@ -49,10 +60,16 @@ public record LaunchRequest(String pipeline, String jar, Map<String, String> arg
     String jar = text(root, "jar", "jar", problems);
     Map<String, String> args = args(root.get("args"), problems);
     ClusterSettings cluster = cluster(root.get("cluster"), problems);
+    LaunchTarget target = LaunchTarget.parse(text(root, "target", "target", problems), "target", problems);
+    ServerlessSettings serverless = new ServerlessSettings(
+        text(root, "applicationId", "applicationId", problems),
+        text(root, "executionRoleArn", "executionRoleArn", problems),
+        wholeNumber(root, "executionTimeoutMinutes", "executionTimeoutMinutes", problems),
+        null);
     if (!problems.isEmpty()) {
       throw new LaunchRequestException(problems);
     }
-    return new LaunchRequest(pipeline, jar, args, cluster);
+    return new LaunchRequest(pipeline, jar, args, cluster, target, serverless);
   }
 
   private static Map<String, String> args(JsonNode node, List<String> problems) {
@@ -95,12 +112,13 @@ public record LaunchRequest(String pipeline, String jar, Map<String, String> arg
         text(node, "name", "cluster.name", problems),
         text(node, "releaseLabel", "cluster.releaseLabel", problems),
         text(node, "instanceType", "cluster.instanceType", problems),
-        wholeNumber(node, "instanceCount", problems),
+        wholeNumber(node, "instanceCount", "cluster.instanceCount", problems),
         text(node, "subnetId", "cluster.subnetId", problems),
         text(node, "logUri", "cluster.logUri", problems),
         text(node, "serviceRole", "cluster.serviceRole", problems),
         text(node, "jobFlowRole", "cluster.jobFlowRole", problems),
-        wholeNumber(node, "idleTimeoutSeconds", problems),
+        wholeNumber(node, "idleTimeoutSeconds", "cluster.idleTimeoutSeconds", problems),
+        wholeNumber(node, "maxRuntimeMinutes", "cluster.maxRuntimeMinutes", problems),
         tags(node.get("tags"), problems));
   }
 
@@ -136,7 +154,7 @@ public record LaunchRequest(String pipeline, String jar, Map<String, String> arg
     return node.asText().trim();
   }
 
-  private static Integer wholeNumber(JsonNode parent, String field, List<String> problems) {
+  private static Integer wholeNumber(JsonNode parent, String field, String where, List<String> problems) {
     JsonNode node = parent.get(field);
     if (node == null || node.isNull()) {
       return null;
@@ -145,9 +163,9 @@ public record LaunchRequest(String pipeline, String jar, Map<String, String> arg
       return node.asInt();
     }
     if (node.isTextual()) {
-      return ClusterSettings.wholeNumber(node.asText().trim(), "cluster." + field, problems);
+      return ClusterSettings.wholeNumber(node.asText().trim(), where, problems);
     }
-    problems.add("cluster." + field + " must be a whole number");
+    problems.add(where + " must be a whole number");
     return null;
   }
 

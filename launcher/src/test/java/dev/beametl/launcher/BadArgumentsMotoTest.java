@@ -30,7 +30,7 @@ class BadArgumentsMotoTest {
   @BeforeAll
   static void startEmr() {
     emr = MotoClients.emr();
-    handler = new EmrLaunchHandler(new EmrLauncher(emr, Map.of("BEAM_ETL_JAR", JAR)));
+    handler = new EmrLaunchHandler(new EmrLauncher(emr, MotoClients.emrServerless(), Map.of("BEAM_ETL_JAR", JAR)));
   }
 
   @AfterAll
@@ -52,7 +52,7 @@ class BadArgumentsMotoTest {
             new ByteArrayInputStream(bad.requestJson().getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), context));
 
     assertThat(e.problems(), equalTo(bad.problems().stream().map(p -> "pipeline '" + bad.pipeline() + "': " + p).toList()));
-    assertThat(context.log(), containsString("rejected, no cluster created"));
+    assertThat(context.log(), containsString("rejected, nothing launched"));
     assertThat(e.getMessage(), not(containsString(BadArguments.SECRET)));
     assertThat(MotoClients.clusterCount(emr), equalTo(before));
   }

@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.emr.EmrClient;
+import software.amazon.awssdk.services.emrserverless.EmrServerlessClient;
 
 /**
  * The deployment scripts as a user runs them, against moto: build-and-upload puts both jars in S3,
@@ -67,7 +70,7 @@ class DeploymentIT {
     Path requestFile = Files.writeString(dir.resolve("request.json"), request);
 
     Scripts.ok(ENV, "scripts/deploy/deploy", "--bucket", BUCKET, "--request", requestFile.toString(), "--stack", STACK,
-        "--schedule", "cron(0 6 ? * MON *)", "--skip-build", "InstanceType=m5.2xlarge");
+        "--schedule", "cron(0 6 ? * MON *)", "--skip-build", "InstanceType=m5.2xlarge", "AlertEmail=data-team@example.com");
 
     JsonNode function = aws("lambda", "get-function-configuration", "--function-name", STACK + "-launch");
     assertThat(function.get("Runtime").asText(), equalTo("java21"));
@@ -76,7 +79,7 @@ class DeploymentIT {
     assertThat(vars.get("BEAM_ETL_JAR").asText(), equalTo("s3://" + BUCKET + "/" + pipelinesKey));
     assertThat(vars.get("EMR_INSTANCE_TYPE").asText(), equalTo("m5.2xlarge"));
 
-    JsonNode rule = aws("events", "list-rules", "--name-prefix", STACK).get("Rules").get(0);
+    JsonNode rule = rule("Schedule");
     assertThat(rule.get("ScheduleExpression").asText(), equalTo("cron(0 6 ? * MON *)"));
     assertThat(rule.get("State").asText(), equalTo("ENABLED"));
     JsonNode target = aws("events", "list-targets-by-rule", "--rule", rule.get("Name").asText()).get("Targets").get(0);
@@ -91,6 +94,31 @@ class DeploymentIT {
 
   @Test
   @Order(3)
+  void deployCreatesTheAlertsTopicWithTheEmailAndTheFailureRulesPublishingToIt() throws IOException {
+    String topicArn = topicArn(STACK + "-alerts");
+    assertThat(topicArn, matchesPattern("arn:aws:sns:us-east-1:\\d+:" + STACK + "-alerts"));
+    JsonNode subscription = aws("sns", "list-subscriptions-by-topic", "--topic-arn", topicArn).get("Subscriptions").get(0);
+    assertThat(subscription.get("Protocol").asText(), equalTo("email"));
+    assertThat(subscription.get("Endpoint").asText(), equalTo("data-team@example.com"));
+
+    JsonNode stepRule = rule("StepFailedRule");
+    assertThat(JSON.readTree(stepRule.get("EventPattern").asText()), equalTo(JSON.readTree("""
+        {"source": ["aws.emr"], "detail-type": ["EMR Step Status Change"],
+         "detail": {"state": ["FAILED"], "name": [{"prefix": "beam-etl"}]}}""")));
+    JsonNode clusterRule = rule("ClusterFailedRule");
+    assertThat(JSON.readTree(clusterRule.get("EventPattern").asText()).get("detail").get("state").get(0).asText(),
+        equalTo("TERMINATED_WITH_ERRORS"));
+    for (JsonNode failureRule : List.of(stepRule, clusterRule)) {
+      JsonNode target = aws("events", "list-targets-by-rule", "--rule", failureRule.get("Name").asText()).get("Targets").get(0);
+      assertThat(target.get("Arn").asText(), equalTo(topicArn));
+      assertThat(target.get("InputTransformer").get("InputTemplate").asText(), containsString("beam-etl"));
+    }
+    // The step names the launcher gives match the rule's name prefix.
+    assertThat(LaunchPlan.NAME_PREFIX, startsWith("beam-etl"));
+  }
+
+  @Test
+  @Order(4)
   void deployRefusesAnInvalidRequestBeforeDeploying() throws IOException {
     Path bad = Files.writeString(dir.resolve("bad.json"), "{\"pipeline\": \"loan-filter\", \"args\": {\"inptu\": \"s3://in/x.csv\"}}");
     Scripts.Result r = Scripts.run(ENV, "scripts/deploy/deploy", "--bucket", BUCKET, "--request", bad.toString(), "--stack", STACK + "-bad", "--skip-build");
@@ -101,7 +129,7 @@ class DeploymentIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void runOnEmrLaunchesWithTheDeployedSettings() throws IOException {
     Map<String, String> env = new java.util.HashMap<>(ENV);
     env.put("BEAM_ETL_STACK", STACK);
@@ -110,10 +138,78 @@ class DeploymentIT {
     try (EmrClient emr = MotoClients.emr()) {
       String clusterId = result.get("clusterId").asText();
       var step = emr.listSteps(b -> b.clusterId(clusterId)).steps().get(0);
-      assertThat(step.config().args().get(5), equalTo("s3://" + BUCKET + "/" + pipelinesKey));
+      assertThat(step.config().args().get(10), equalTo("s3://" + BUCKET + "/" + pipelinesKey));
       var cluster = emr.describeCluster(b -> b.clusterId(clusterId)).cluster();
       assertThat(cluster.logUri(), equalTo("s3://" + BUCKET + "/beam-etl/emr-logs/"));
     }
+  }
+
+  @Test
+  @Order(6)
+  void aServerlessStackGrantsOnlyItsApplicationAndJobRoleAndRunOnEmrStartsAJobRunThere() throws IOException {
+    String stack = STACK + "-sl";
+    String secret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:beam-etl/loans-db-AbCdEf";
+    try (EmrServerlessClient serverless = MotoClients.emrServerless()) {
+      // moto's CloudFormation has no AWS::EMRServerless::Application: the stack is given an existing one.
+      String app = MotoClients.sparkApplication(serverless, "emr-7.8.0");
+      Path requestFile = Files.writeString(dir.resolve("serverless.json"),
+          "{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://my-data/loans/*.csv\", \"jdbcUrl\": \"jdbc:postgresql://db/loans\"}}");
+      Scripts.ok(ENV, "scripts/deploy/deploy", "--bucket", BUCKET, "--request", requestFile.toString(), "--stack", stack, "--skip-build",
+          "LaunchTarget=emr-serverless", "ServerlessApplicationId=" + app, "DataBuckets=my-data", "DataPrefixes=my-data/loans,my-data/gold",
+          "JdbcPasswordSecretArns=" + secret);
+
+      JsonNode vars = aws("lambda", "get-function-configuration", "--function-name", stack + "-launch").get("Environment").get("Variables");
+      assertThat(vars.get("BEAM_ETL_TARGET").asText(), equalTo("emr-serverless"));
+      assertThat(vars.get("EMR_SERVERLESS_APPLICATION_ID").asText(), equalTo(app));
+      String jobRoleArn = vars.get("EMR_SERVERLESS_EXECUTION_ROLE_ARN").asText();
+      String jobRole = jobRoleArn.substring(jobRoleArn.lastIndexOf('/') + 1);
+      assertThat(jobRole, startsWith(stack + "-ServerlessJobRole"));
+
+      String jobPolicy = aws("iam", "get-role-policy", "--role-name", jobRole, "--policy-name", "beam-etl-job").get("PolicyDocument").toString();
+      assertThat(jobPolicy, containsString("arn:aws:s3:::my-data/loans/*"));
+      assertThat(jobPolicy, containsString("arn:aws:s3:::my-data/gold/*"));
+      assertThat(jobPolicy, containsString("arn:aws:s3:::" + BUCKET + "/beam-etl/runs/*"));
+      assertThat(jobPolicy, containsString(secret));
+      String launchRole = aws("lambda", "get-function-configuration", "--function-name", stack + "-launch").get("Role").asText();
+      String launchPolicy = aws("iam", "get-role-policy", "--role-name", launchRole.substring(launchRole.lastIndexOf('/') + 1),
+          "--policy-name", "launch-emr").get("PolicyDocument").toString();
+      assertThat(launchPolicy, containsString("emr-serverless:StartJobRun"));
+      assertThat(launchPolicy, containsString("arn:aws:emr-serverless:us-east-1:123456789012:/applications/" + app));
+      assertThat(launchPolicy, containsString("'Action': 'iam:PassRole', 'Resource': '" + jobRoleArn + "'"));
+      assertThat(rule(stack, "ServerlessJobFailedRule").get("EventPattern").asText(), containsString(app));
+
+      Map<String, String> env = new java.util.HashMap<>(ENV);
+      env.put("BEAM_ETL_STACK", stack);
+      JsonNode result = JSON.readTree(Scripts.ok(env, "scripts/run-on-emr", "--serverless", "loan-filter", "--input=s3://my-data/loans/once.csv", "--jdbcUrl=jdbc:postgresql://db/loans",
+          "--runId=by-hand-sl-1"));
+      assertThat(result.get("applicationId").asText(), equalTo(app));
+      assertThat(result.get("runReport").asText(), equalTo("s3://" + BUCKET + "/beam-etl/runs/by-hand-sl-1/report.json"));
+      String jobRunId = result.get("jobRunId").asText();
+      assertThat(serverless.getJobRun(b -> b.applicationId(app).jobRunId(jobRunId)).jobRun().jobDriver().sparkSubmit().entryPoint(),
+          equalTo("s3://" + BUCKET + "/" + pipelinesKey));
+    }
+  }
+
+  /** The stack's EventBridge rule of that logical id (moto names it <stack>-<logical id>-<suffix>). */
+  private static JsonNode rule(String logicalId) throws IOException {
+    return rule(STACK, logicalId);
+  }
+
+  private static JsonNode rule(String stack, String logicalId) throws IOException {
+    for (JsonNode rule : aws("events", "list-rules", "--name-prefix", stack + "-" + logicalId).get("Rules")) {
+      return rule;
+    }
+    throw new AssertionError("stack " + stack + " has no rule " + logicalId);
+  }
+
+  /** The ARN of the SNS topic of that name (moto's change sets leave a stack's Outputs empty). */
+  private static String topicArn(String name) throws IOException {
+    for (JsonNode topic : aws("sns", "list-topics").get("Topics")) {
+      if (topic.get("TopicArn").asText().endsWith(":" + name)) {
+        return topic.get("TopicArn").asText();
+      }
+    }
+    throw new AssertionError("no SNS topic " + name);
   }
 
   private static JsonNode aws(String... args) throws IOException {

@@ -33,7 +33,7 @@ class EmrLaunchHandlerMotoTest {
   @BeforeAll
   static void startEmr() {
     emr = MotoClients.emr();
-    handler = new EmrLaunchHandler(new EmrLauncher(emr, Map.of("BEAM_ETL_JAR", JAR, "EMR_TAGS", "team=data")));
+    handler = new EmrLaunchHandler(new EmrLauncher(emr, MotoClients.emrServerless(), Map.of("BEAM_ETL_JAR", JAR, "EMR_TAGS", "team=data")));
   }
 
   @AfterAll
@@ -76,6 +76,7 @@ class EmrLaunchHandlerMotoTest {
     assertThat(steps.get(0).actionOnFailureAsString(), equalTo("TERMINATE_CLUSTER"));
     assertThat(steps.get(0).config().jar(), equalTo("command-runner.jar"));
     assertThat(steps.get(0).config().args(), contains(
+        "timeout", "--verbose", "--signal=TERM", "--kill-after=60s", "14400s",
         "spark-submit", "--deploy-mode", "cluster", "--class", "dev.beametl.pipelines.BeamEtl", JAR, "loan-filter",
         "--runner=SparkRunner",
         "--runId=moto-run-1",
@@ -98,7 +99,7 @@ class EmrLaunchHandlerMotoTest {
         "not json")) {
       RecordingContext context = new RecordingContext();
       LaunchRequestException e = assertThrows(LaunchRequestException.class, () -> invoke(bad, context));
-      assertThat(context.log(), containsString("rejected, no cluster created: " + e.getMessage()));
+      assertThat(context.log(), containsString("rejected, nothing launched: " + e.getMessage()));
     }
     assertThat(clusterCount(), equalTo(before));
   }

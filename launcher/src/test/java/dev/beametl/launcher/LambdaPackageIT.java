@@ -34,7 +34,7 @@ class LambdaPackageIT {
     assertThat(result.get("runId").asText(), equalTo("lambda-1"));
     try (EmrClient emr = MotoClients.emr()) {
       String clusterId = result.get("clusterId").asText();
-      assertThat(emr.listSteps(b -> b.clusterId(clusterId)).steps().get(0).config().args().get(5),
+      assertThat(emr.listSteps(b -> b.clusterId(clusterId)).steps().get(0).config().args().get(10),
           equalTo("s3://artifacts/beam-etl/jars/beam-etl-lambda.jar"));
     }
   }
@@ -43,7 +43,7 @@ class LambdaPackageIT {
   void anInvalidEventFailsTheInvocationNamingTheProblem() {
     Scripts.Result r = invoke("{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://in/x.csv\", \"afterLoad\": \"burn\"}}");
     assertThat(r.exitCode(), not(equalTo(0)));
-    assertThat(r.stderr(), containsString("rejected, no cluster created: invalid launch request: "
+    assertThat(r.stderr(), containsString("rejected, nothing launched: invalid launch request: "
         + "pipeline 'loan-filter': option --afterLoad: 'burn' is not one of keep, archive, delete"));
     assertThat(r.stderr(), containsString("LaunchRequestException"));
   }

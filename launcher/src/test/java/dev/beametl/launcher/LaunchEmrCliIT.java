@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.emr.EmrClient;
+import software.amazon.awssdk.services.emrserverless.EmrServerlessClient;
 
 /** scripts/launch-emr: the shaded jar, its CLI, and AWS_ENDPOINT_URL, against moto. */
 class LaunchEmrCliIT {
@@ -45,7 +46,7 @@ class LaunchEmrCliIT {
     JsonNode plan = JSON.readTree(Scripts.ok(env, "scripts/launch-emr", "--dry-run", request.toString()));
     assertThat(plan.get("runId").asText(), equalTo("dry-1"));
     assertThat(plan.get("cluster").get("instanceCount").asInt(), equalTo(2));
-    assertThat(plan.get("stepArgs").get(5).asText(), equalTo(JAR));
+    assertThat(plan.get("stepArgs").get(10).asText(), equalTo(JAR));
     assertThat(MotoClients.clusterCount(emr), equalTo(before));
   }
 
@@ -56,7 +57,7 @@ class LaunchEmrCliIT {
     assertThat(r.exitCode(), equalTo(2));
     assertThat(r.stderr(), containsString("error: pipeline 'loan-filter': option --minLastFicoRangeLow: 'high' is not a valid int"));
     assertThat(r.stderr(), containsString("error: pipeline 'loan-filter': missing required option --input"));
-    assertThat(r.stderr(), containsString("No cluster was created."));
+    assertThat(r.stderr(), containsString("Nothing was launched: no cluster or job run was created."));
     assertThat(MotoClients.clusterCount(emr), equalTo(before));
   }
 
@@ -65,12 +66,45 @@ class LaunchEmrCliIT {
     JsonNode result = JSON.readTree(Scripts.ok(env, "scripts/launch-emr", "--run", "loan-filter", "--input=s3://in/x.csv", "--jdbcUrl=jdbc:postgresql://db/loans", "--runId=cli-1"));
     String clusterId = result.get("clusterId").asText();
     List<String> args = emr.listSteps(b -> b.clusterId(clusterId)).steps().get(0).config().args();
-    assertThat(args, contains("spark-submit", "--deploy-mode", "cluster", "--class", "dev.beametl.pipelines.BeamEtl", JAR, "loan-filter",
+    assertThat(args, contains("timeout", "--verbose", "--signal=TERM", "--kill-after=60s", "14400s", "spark-submit", "--deploy-mode", "cluster", "--class", "dev.beametl.pipelines.BeamEtl", JAR, "loan-filter",
         "--runner=SparkRunner", "--runId=cli-1",
         "--runReport=s3://artifacts/beam-etl/runs/cli-1/report.json",
         "--rejects=s3://artifacts/beam-etl/runs/cli-1/rejects.jsonl",
         "--input=s3://in/x.csv",
         "--jdbcUrl=jdbc:postgresql://db/loans"));
     assertThat(emr.describeCluster(b -> b.clusterId(clusterId)).cluster().autoTerminate(), equalTo(true));
+  }
+
+  @Test
+  void serverlessDryRunPrintsTheStartJobRunRequestAndLaunchStartsIt() throws IOException {
+    try (EmrServerlessClient serverless = MotoClients.emrServerless()) {
+      String app = MotoClients.sparkApplication(serverless, "emr-7.8.0");
+      Map<String, String> serverlessEnv = new java.util.HashMap<>(env);
+      serverlessEnv.put("EMR_SERVERLESS_APPLICATION_ID", app);
+      serverlessEnv.put("EMR_SERVERLESS_EXECUTION_ROLE_ARN", "arn:aws:iam::123456789012:role/beam-etl-serverless");
+
+      JsonNode plan = JSON.readTree(Scripts.ok(serverlessEnv, "scripts/launch-emr", "--dry-run", "--serverless",
+          "--run", "loan-filter", "--input=s3://in/x.csv", "--jdbcUrl=jdbc:postgresql://db/loans", "--runId=cli-sl-dry"));
+      JsonNode request = plan.get("startJobRun");
+      assertThat(request.get("applicationId").asText(), equalTo(app));
+      assertThat(request.get("executionTimeoutMinutes").asInt(), equalTo(240));
+      assertThat(request.get("jobDriver").get("sparkSubmit").get("entryPoint").asText(), equalTo(JAR));
+      assertThat(request.get("jobDriver").get("sparkSubmit").get("entryPointArguments").get(0).asText(), equalTo("loan-filter"));
+      assertThat(MotoClients.jobRunCount(serverless, app), equalTo(0));
+
+      Scripts.Result bad = Scripts.run(serverlessEnv, "scripts/launch-emr", "--serverless", "--run", "loan-filter", "--afterLoad=burn");
+      assertThat(bad.exitCode(), equalTo(2));
+      assertThat(bad.stderr(), containsString("error: pipeline 'loan-filter': option --afterLoad: 'burn' is not one of keep, archive, delete"));
+      assertThat(MotoClients.jobRunCount(serverless, app), equalTo(0));
+
+      JsonNode result = JSON.readTree(Scripts.ok(serverlessEnv, "scripts/launch-emr", "--serverless",
+          "--run", "loan-filter", "--input=s3://in/x.csv", "--jdbcUrl=jdbc:postgresql://db/loans", "--runId=cli-sl-1"));
+      String jobRunId = result.get("jobRunId").asText();
+      assertThat(serverless.getJobRun(b -> b.applicationId(app).jobRunId(jobRunId)).jobRun().jobDriver().sparkSubmit().entryPointArguments(),
+          contains("loan-filter", "--runner=SparkRunner", "--runId=cli-sl-1",
+              "--runReport=s3://artifacts/beam-etl/runs/cli-sl-1/report.json",
+              "--rejects=s3://artifacts/beam-etl/runs/cli-sl-1/rejects.jsonl", "--input=s3://in/x.csv",
+              "--jdbcUrl=jdbc:postgresql://db/loans"));
+    }
   }
 }

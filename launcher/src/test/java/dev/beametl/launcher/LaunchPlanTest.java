@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,7 @@ class LaunchPlanTest {
         {"pipeline": "loan-filter", "jar": "%s", "args": {"input": "s3://in/loans/*.csv", "jdbcUrl": "jdbc:postgresql://db/loans", "runId": "r-1"}}
         """.formatted(JAR)), Map.of());
     assertThat(plan.stepArgs(), contains(
+        "timeout", "--verbose", "--signal=TERM", "--kill-after=60s", "14400s",
         "spark-submit", "--deploy-mode", "cluster", "--class", "dev.beametl.pipelines.BeamEtl", JAR, "loan-filter",
         "--runner=SparkRunner",
         "--runId=r-1",
@@ -60,8 +62,11 @@ class LaunchPlanTest {
     assertThat(r.autoTerminationPolicy().idleTimeout(), equalTo(3600L));
     StepConfig step = r.steps().get(0);
     assertThat(r.steps().size(), equalTo(1));
+    assertThat(step.name(), equalTo("beam-etl loan-filter run r-2"));
     assertThat(step.actionOnFailure(), equalTo(ActionOnFailure.TERMINATE_CLUSTER));
     assertThat(step.hadoopJarStep().jar(), equalTo("command-runner.jar"));
+    assertThat(step.hadoopJarStep().args().subList(0, 6), contains(
+        "timeout", "--verbose", "--signal=TERM", "--kill-after=60s", "14400s", "spark-submit"));
     assertThat(r.tags(), containsInAnyOrder(
         Tag.builder().key("beam-etl:pipeline").value("loan-filter").build(),
         Tag.builder().key("beam-etl:run-id").value("r-2").build()));
@@ -80,6 +85,8 @@ class LaunchPlanTest {
         "EMR_SERVICE_ROLE", "svc-env",
         "EMR_IDLE_TIMEOUT_SECONDS", "600",
         "EMR_TAGS", "team=data, cost-center=42");
+    env = new HashMap<>(env);
+    env.put("EMR_MAX_RUNTIME_MINUTES", "90");
     LaunchPlan plan = LaunchPlan.of(request("""
         {"pipeline": "loan-filter", "args": {"input": "s3://in/x.csv", "jdbcUrl": "jdbc:postgresql://db/loans", "runId": "r-3"},
          "cluster": {"instanceCount": 9, "jobFlowRole": "ec2-request", "tags": {"team": "risk"}}}
@@ -95,11 +102,23 @@ class LaunchPlanTest {
     assertThat(r.serviceRole(), equalTo("svc-env"));
     assertThat(r.jobFlowRole(), equalTo("ec2-request"));
     assertThat(r.autoTerminationPolicy().idleTimeout(), equalTo(600L));
+    assertThat(r.steps().get(0).hadoopJarStep().args().subList(0, 6), contains(
+        "timeout", "--verbose", "--signal=TERM", "--kill-after=60s", "5400s", "spark-submit"));
     assertThat(r.tags(), containsInAnyOrder(
         Tag.builder().key("team").value("risk").build(),
         Tag.builder().key("cost-center").value("42").build(),
         Tag.builder().key("beam-etl:pipeline").value("loan-filter").build(),
         Tag.builder().key("beam-etl:run-id").value("r-3").build()));
+  }
+
+  @Test
+  void theRuntimeCapComesFromTheRequestBeforeTheEnvironment() {
+    LaunchPlan plan = LaunchPlan.of(request("""
+        {"pipeline": "loan-filter", "jar": "%s", "args": {"input": "s3://in/x.csv", "jdbcUrl": "jdbc:postgresql://db/loans"}, "cluster": {"maxRuntimeMinutes": 30}}
+        """.formatted(JAR)), Map.of("EMR_MAX_RUNTIME_MINUTES", "600"));
+    assertThat(plan.cluster().maxRuntimeMinutes(), equalTo(30));
+    assertThat(plan.toRunJobFlowRequest().steps().get(0).hadoopJarStep().args().subList(0, 6), contains(
+        "timeout", "--verbose", "--signal=TERM", "--kill-after=60s", "1800s", "spark-submit"));
   }
 
   @Test
@@ -133,11 +152,12 @@ class LaunchPlanTest {
     assertThat(e.problems(), contains("jar must be an s3:// URI of a .jar file, got 's3://b/not-a-jar.zip'"));
     e = assertThrows(LaunchRequestException.class, () -> LaunchPlan.of(request("""
         {"pipeline": "loan-filter", "jar": "%s", "args": {"input": "x", "jdbcUrl": "jdbc:postgresql://db/loans"},
-         "cluster": {"instanceCount": 0, "idleTimeoutSeconds": 30, "logUri": "/var/log", "tags": {"aws:x": "y"}}}
+         "cluster": {"instanceCount": 0, "idleTimeoutSeconds": 30, "maxRuntimeMinutes": 0, "logUri": "/var/log", "tags": {"aws:x": "y"}}}
         """.formatted(JAR)), Map.of()));
     assertThat(e.problems(), equalTo(List.of(
         "cluster.instanceCount must be at least 1, got 0",
         "cluster.idleTimeoutSeconds must be between 60 and 604800 (EMR's limits), got 30",
+        "cluster.maxRuntimeMinutes must be between 1 and 10080 (a week), got 0",
         "cluster.logUri must be an s3:// URI, got '/var/log'",
         "cluster.tags: key 'aws:x' uses the reserved prefix aws:")));
   }

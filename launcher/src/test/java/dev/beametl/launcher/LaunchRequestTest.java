@@ -26,7 +26,7 @@ class LaunchRequestTest {
                   "httpClientConfiguration": {"maxConnections": 10}},
          "cluster": {"name": "loans", "releaseLabel": "emr-7.9.0", "instanceType": "m6g.xlarge", "instanceCount": 5,
                      "subnetId": "subnet-1", "logUri": "s3://logs/", "serviceRole": "svc", "jobFlowRole": "ec2",
-                     "idleTimeoutSeconds": "900", "tags": {"team": "data"}}}
+                     "idleTimeoutSeconds": "900", "maxRuntimeMinutes": 120, "tags": {"team": "data"}}}
         """);
     assertThat(r.pipeline(), equalTo("loan-filter"));
     assertThat(r.jar(), equalTo("s3://jars/beam-etl.jar"));
@@ -36,7 +36,7 @@ class LaunchRequestTest {
         Map.entry("s3PathStyleAccess", "true"),
         Map.entry("httpClientConfiguration", "{\"maxConnections\":10}")));
     assertThat(r.cluster(), equalTo(new ClusterSettings("loans", "emr-7.9.0", "m6g.xlarge", 5, "subnet-1", "s3://logs/",
-        "svc", "ec2", 900, Map.of("team", "data"))));
+        "svc", "ec2", 900, 120, Map.of("team", "data"))));
   }
 
   @Test
@@ -53,7 +53,7 @@ class LaunchRequestTest {
         {"pipelin": "x", "jar": 3, "args": {"input": ["a", "b"], "output": null},
          "cluster": {"instanceCount": 2.5, "idleTimeoutSeconds": "soon", "tags": {"t": {}}, "size": 3}}
         """), containsInAnyOrder(
-        startsWith("unknown field pipelin (expected one of args, cluster, jar, pipeline)"),
+        startsWith("unknown field pipelin (expected one of applicationId, args, cluster, executionRoleArn, executionTimeoutMinutes, jar, pipeline, target)"),
         equalTo("pipeline is missing (e.g. \"pipeline\": \"loan-filter\")"),
         equalTo("jar must be a non-empty string"),
         equalTo("args.input must be a string, number, boolean or object, not array"),
