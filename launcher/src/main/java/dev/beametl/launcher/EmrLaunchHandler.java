@@ -33,7 +33,8 @@ public final class EmrLaunchHandler implements RequestStreamHandler {
     try {
       result = launcher.launch(LaunchRequest.parse(event));
     } catch (LaunchRequestException e) {
-      context.getLogger().log("rejected, nothing launched: " + e.getMessage() + "\nevent: " + event + "\n");
+      // Not the event itself: a refused request may hold a password, which must not reach the log.
+      context.getLogger().log("rejected, nothing launched: " + e.getMessage() + "\n");
       throw e;
     }
     String json = LaunchJson.result(result);

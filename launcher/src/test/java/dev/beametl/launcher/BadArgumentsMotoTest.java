@@ -54,6 +54,7 @@ class BadArgumentsMotoTest {
     assertThat(e.problems(), equalTo(bad.problems().stream().map(p -> "pipeline '" + bad.pipeline() + "': " + p).toList()));
     assertThat(context.log(), containsString("rejected, nothing launched"));
     assertThat(e.getMessage(), not(containsString(BadArguments.SECRET)));
+    assertThat("the Lambda log never shows a refused password", context.log(), not(containsString(BadArguments.SECRET)));
     assertThat(MotoClients.clusterCount(emr), equalTo(before));
   }
 }
