@@ -1,4 +1,4 @@
 package dev.beametl.options;
 
 /** {@code taxi-staging}: raw NYC TLC green taxi CSV -> typed staging files (Parquet or CSV). */
-public interface TaxiStagingOptions extends EtlOptions, InputOptions, FileOutputOptions, SourceLifecycleOptions, RowRuleOptions {}
+public interface TaxiStagingOptions extends EtlOptions, InputOptions, FileOutputOptions, SourceLifecycleOptions, RowRuleOptions, IncrementalOptions {}
