@@ -150,7 +150,8 @@ class FileOutputPublishTest {
     List<String> passed = new ArrayList<>(List.of("--input=s3://taxi-publish/raw/*.csv", "--output=s3://taxi-publish/staging/", "--runId=passed", "--afterLoad=delete"));
     passed.addAll(s3Args);
     RunReport report = TaxiStaging.run(taxiArgs(passed));
-    assertThat(report.count("written"), is(12_000L - 1));
+    assertThat(report.count("written"), is(12_000L));
+    assertThat(report.count("rejected"), is(1L));
     assertThat(objects(s3, "staging/").keySet(), equalTo(new java.util.TreeSet<>(List.of(
         "staging/_beam-etl-manifest.json", "staging/part-00000-of-00003.parquet", "staging/part-00001-of-00003.parquet", "staging/part-00002-of-00003.parquet"))));
     assertThat(s3.list("taxi-publish", "raw/"), hasSize(0));

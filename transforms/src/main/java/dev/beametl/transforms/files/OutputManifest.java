@@ -72,9 +72,13 @@ public record OutputManifest(boolean incremental, Map<String, Entry> entries) {
     return recorded;
   }
 
-  /** The output files of the recorded inputs, by file name: an incremental run keeps these. */
+  /** The output files of the recorded inputs, by file name, when the files are one per input: an incremental run keeps these. */
   public List<String> outputFileNames() {
+    if (!incremental) {
+      return List.of();
+    }
     return entries.values().stream()
+        .filter(e -> !e.outputFile().isEmpty())
         .map(e -> FileSystems.matchNewResource(e.outputFile(), false).getFilename())
         .toList();
   }

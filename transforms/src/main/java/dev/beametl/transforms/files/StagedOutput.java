@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.apache.beam.sdk.io.FileSystems;
@@ -74,7 +75,8 @@ public final class StagedOutput {
 
   /** Whether {@code fileName} was published by {@link #taggingFilesWithRun} for run {@code runId}. */
   public static boolean isOfRun(String fileName, String runId) {
-    return fileName.startsWith("part-" + fileSafe(runId) + "-");
+    // The whole shape, not a prefix: run "r1" must not claim the files of run "r1-b".
+    return fileName.matches("part-" + Pattern.quote(fileSafe(runId)) + "-\\d+-of-\\d+(\\.[A-Za-z0-9]+)?");
   }
 
   static String fileSafe(String runId) {
