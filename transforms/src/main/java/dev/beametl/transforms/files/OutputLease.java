@@ -148,6 +148,8 @@ public final class OutputLease implements AutoCloseable {
       }
     } catch (IOException e) {
       LOG.warn("could not release the lease {}: {} (it expires by itself)", store, e.toString());
+    } finally {
+      store.release();
     }
   }
 
@@ -178,6 +180,9 @@ public final class OutputLease implements AutoCloseable {
     boolean replace(Held expected, byte[] content) throws IOException;
 
     void delete(Held expected) throws IOException;
+
+    /** Frees what the store holds open (an S3 client). */
+    default void release() {}
   }
 
   private static final class LocalStore implements Store {
@@ -295,6 +300,11 @@ public final class OutputLease implements AutoCloseable {
     @Override
     public void delete(Held expected) {
       s3.deleteObject(b -> b.bucket(bucket).key(key));
+    }
+
+    @Override
+    public void release() {
+      s3.close();
     }
 
     @Override
