@@ -37,7 +37,14 @@ public final class PipelineRules {
   }
 
   static void taxiStaging(EtlOptions etl, List<String> problems) {
-    afterLoad(etl.as(TaxiStagingOptions.class), problems);
+    TaxiStagingOptions options = etl.as(TaxiStagingOptions.class);
+    afterLoad(options, problems);
+    boolean rowRules = options.getNotNull() != null || options.getRange() != null || options.getUnique() != null;
+    if (options.getIncremental() && (options.getOutputShards() != 0 || rowRules)) {
+      problems.add(
+          "option --incremental writes one staging file per input, so that a changed input replaces its file: "
+              + "it cannot be combined with --outputShards or the row rules (--notNull, --range, --unique)");
+    }
   }
 
   static void taxiGold(EtlOptions etl, List<String> problems) {

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code dataset-summary}: any CSV -> one row per group with the requested measures -> one file
- * sorted by the group keys (replaces a pandas Lambda).
+ * sorted by the group keys (replaces a pandas Lambda), published under its final name only once
+ * the run passed its gates ({@link FileOutputRun}).
  *
  * <p>Only the group and measure columns are parsed, with types declared by {@code --columnTypes} or
  * inferred from a sample read before the run. A record with the wrong number of fields, or a value
@@ -52,11 +53,13 @@ public final class DatasetSummary {
     List<String> inputs = InputFiles.resolve(options.getInput());
     run.inputs(inputs).output(options.getOutput());
 
-    Pipeline pipeline = Pipeline.create(options);
-    Outputs outputs = run.prepare(() -> build(pipeline, options, inputs));
-    outputs.summary().apply("Write", write(options, outputs.spec()));
-    outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
-    return run.execute(pipeline, report -> {});
+    try (FileOutputRun output = FileOutputRun.start(run, options, NAME, options.getOutput())) {
+      Pipeline pipeline = Pipeline.create(options);
+      Outputs outputs = run.prepare(() -> build(pipeline, options, inputs));
+      outputs.summary().apply("Write", write(options, outputs.spec(), output.directory()));
+      outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
+      return output.execute(run, pipeline, report -> output.staged().publishReplacing(name -> false));
+    }
   }
 
   /**
@@ -101,8 +104,8 @@ public final class DatasetSummary {
     return options.getOutputShards() <= 1;
   }
 
-  static WriteRows write(DatasetSummaryOptions options, SummarySpec spec) {
-    WriteRows write = WriteRows.to(options.getOutput(), options.getOutputFormat()).countingWritten();
+  static WriteRows write(DatasetSummaryOptions options, SummarySpec spec, String directory) {
+    WriteRows write = WriteRows.to(directory, options.getOutputFormat()).countingWritten();
     return oneFile(options) ? write.sortedBy(spec.keys()) : write.withNumShards(options.getOutputShards());
   }
 }

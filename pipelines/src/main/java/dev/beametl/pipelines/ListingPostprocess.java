@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * de-duplicated on the kind's key within the batch and against the keys already in the table.
  *
  * <p>Commit protocol (docs/listing-postprocess.md): the table is its own ledger. A run lists the
- * batch folders, writes only rows whose key is not in the table yet (each file under a name unique
- * to the attempt, renamed into place once complete), and archives or deletes the raw files it
+ * batch folders, writes only rows whose key is not in the table yet into its staging directory
+ * (each file under a name unique to the attempt), moves them into the table once the run passed its
+ * gates ({@link FileOutputRun}), and archives or deletes the raw files it
  * listed only after the write succeeded. A run that died at any point is repaired by running again: what it
  * already wrote is found in the table and filtered as {@code duplicate_in_table}.
  */
@@ -155,20 +156,27 @@ public final class ListingPostprocess {
       LOG.info("{} batch folders, {} files; the table has {} files", batches.size(), inputs.size(), tableFiles.size());
     }
     run.inputs(inputs).output(table.root());
-
-    Pipeline pipeline = Pipeline.create(options);
-    Outputs outputs = build(pipeline, options, inputs, tableFiles);
-    // A scheduler may retry with the same run id: a fresh suffix keeps one attempt from replacing another's files.
-    String fileTag = options.getRunId() + "-" + String.format("%06x", new SecureRandom().nextInt(1 << 24));
-    outputs.rows()
-        .apply("AppendToTable", table.append(fileTag).withFilesPerPartition(options.getFilesPerPartition()));
-    outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
-    return run.execute(
-        pipeline,
-        report -> {
-          beforeCleanup.run();
-          raw.afterLoad(batches, options.getAfterLoad(), options.getArchiveTo()).forEach(report::output);
-        });
+    try (FileOutputRun output = FileOutputRun.start(run, options, NAME, table.root())) {
+      Pipeline pipeline = Pipeline.create(options);
+      Outputs outputs = build(pipeline, options, inputs, tableFiles);
+      // A scheduler may retry with the same run id: a fresh suffix keeps one attempt from replacing another's files.
+      String fileTag = options.getRunId() + "-" + String.format("%06x", new SecureRandom().nextInt(1 << 24));
+      outputs.rows()
+          .apply(
+              "AppendToTable",
+              PartitionedParquetTable.at(output.directory(), options.getPartitionColumn())
+                  .append(fileTag)
+                  .withFilesPerPartition(options.getFilesPerPartition()));
+      outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
+      return output.execute(
+          run,
+          pipeline,
+          report -> {
+            output.staged().publishAdding();
+            beforeCleanup.run();
+            raw.afterLoad(batches, options.getAfterLoad(), options.getArchiveTo()).forEach(report::output);
+          });
+    }
   }
 
   /** The pipeline up to (not including) the table write: parse, de-duplicate, add the partition column. */

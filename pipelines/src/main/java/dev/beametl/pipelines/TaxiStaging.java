@@ -4,7 +4,11 @@ import dev.beametl.options.FileOutputOptions.OutputFormat;
 import dev.beametl.options.TaxiStagingOptions;
 import dev.beametl.transforms.csv.CsvHeaderCheck;
 import dev.beametl.transforms.csv.ParseCsvFiles;
+import dev.beametl.transforms.csv.ParseCsvToFiles;
+import dev.beametl.transforms.files.FinalizeFiles;
+import dev.beametl.transforms.files.IncrementalPlan;
 import dev.beametl.transforms.files.InputFiles;
+import dev.beametl.transforms.files.OutputManifest;
 import dev.beametl.transforms.files.SourceLifecycle;
 import dev.beametl.transforms.files.WriteRows;
 import dev.beametl.transforms.gates.RowRules;
@@ -13,6 +17,8 @@ import dev.beametl.transforms.rejects.WithRejects;
 import dev.beametl.transforms.rejects.WriteRejects;
 import dev.beametl.transforms.report.RunReport;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
@@ -31,8 +37,9 @@ import org.apache.beam.sdk.values.Row;
  * <p>Columns are bound by header name, case-insensitively ({@code VendorID} is {@code vendorid});
  * {@code congestion_surcharge} is dropped (and may be absent, as in files before 2019); empty
  * fields are nulls; a value that does not parse rejects its row, naming the column. Counts:
- * every data record read is either written or rejected. Inputs are archived or deleted
- * ({@code --afterLoad}) only after the staging files are complete.
+ * every data record read is either written or rejected. The files appear under their final names
+ * only once the run passed its gates ({@link FileOutputRun}); inputs are archived or deleted
+ * ({@code --afterLoad}) only after that and after the manifest recorded them.
  */
 public final class TaxiStaging {
   public static final String NAME = "taxi-staging";
@@ -62,7 +69,7 @@ public final class TaxiStaging {
           .addNullableInt64Field("trip_type")
           .build();
 
-  /** The staging files written (once complete) and everything rejected. */
+  /** The staging files written (once complete, in the run's staging directory) and everything rejected. */
   public record Outputs(PCollection<String> files, PCollection<Reject> rejects) {}
 
   private TaxiStaging() {}
@@ -72,24 +79,56 @@ public final class TaxiStaging {
   }
 
   public static RunReport run(TaxiStagingOptions options) {
-    PipelineRun run = PipelineRun.start(options);
-    SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo(), options.getRunId());
-    List<String> inputs = InputFiles.resolve(options.getInput());
-    lifecycle.checkInputs(inputs);
-    run.inputs(inputs).output(options.getOutput());
-
-    Pipeline pipeline = Pipeline.create(options);
-    Outputs outputs = run.prepare(() -> build(pipeline, options, inputs));
-    outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
-    return run.execute(pipeline, report -> lifecycle.apply(inputs).forEach(report::output));
+    return run(options, () -> {});
   }
 
   /**
-   * Reads, types and writes the trips. By default each input file is parsed and written in one
-   * step, one staging file per input file; with {@code --outputShards=N} the rows are
-   * redistributed into exactly N files (which costs a shuffle of every row).
+   * Runs; the staged files are published after the gates, then the manifest is written, then the
+   * inputs are archived or deleted. {@code beforeManifest} runs between publish and manifest (tests
+   * simulate a crash there).
    */
-  public static Outputs build(Pipeline pipeline, TaxiStagingOptions options, List<String> inputs) {
+  static RunReport run(TaxiStagingOptions options, Runnable beforeManifest) {
+    OutputFormat format = options.getOutputFormat();
+    PipelineRun run = PipelineRun.start(options);
+    SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo(), options.getRunId());
+    List<InputFiles.Listed> listed = InputFiles.list(options.getInput());
+    Set<String> forced = options.getReprocess() == null ? Set.of() : Set.copyOf(InputFiles.resolve(options.getReprocess()));
+    run.output(options.getOutput());
+    try (FileOutputRun output = FileOutputRun.start(run, options, NAME, options.getOutput())) {
+      IncrementalPlan plan = IncrementalPlan.of(listed, options.getIncremental(), output.manifest().recordedInputs(), forced);
+      List<String> inputs = plan.paths();
+      lifecycle.checkInputs(inputs);
+      run.inputs(inputs).incremental(plan);
+
+      Pipeline pipeline = Pipeline.create(options);
+      Outputs outputs = run.prepare(() -> build(pipeline, options, inputs, output.directory()));
+      outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
+      String extension = format.name().toLowerCase(Locale.ROOT);
+      // Files of inputs recorded and not read again stay; a re-read input's file is replaced by name.
+      Set<String> kept = options.getIncremental() ? Set.copyOf(output.manifest().outputFileNames()) : Set.of();
+      return output.execute(
+          run,
+          pipeline,
+          report -> {
+            output.staged().publishReplacing(kept::contains);
+            beforeManifest.run();
+            List<OutputManifest.Entry> read =
+                plan.toRead().stream()
+                    .map(in -> new OutputManifest.Entry(in, options.getRunId(), options.getIncremental() ? output.staged().output() + FinalizeFiles.nameFor(in.path(), extension) : ""))
+                    .toList();
+            output.manifest().with(options.getIncremental(), read).writeTo(options.getOutput(), options.getRunId());
+            lifecycle.apply(inputs).forEach(report::output);
+          });
+    }
+  }
+
+  /**
+   * Reads, types and writes the trips under {@code directory}. By default each input file is
+   * parsed and written in one step, one staging file per input file (with {@code --incremental}
+   * named after it); with {@code --outputShards=N} the rows are redistributed into exactly N files
+   * (which costs a shuffle of every row).
+   */
+  public static Outputs build(Pipeline pipeline, TaxiStagingOptions options, List<String> inputs, String directory) {
     OutputFormat format = options.getOutputFormat();
     ParseCsvFiles parse = ParseCsvFiles.as(SCHEMA).withIgnoredColumns(DROPPED_COLUMN);
     PCollection<Reject> badFiles =
@@ -97,7 +136,8 @@ public final class TaxiStaging {
     PCollection<FileIO.ReadableFile> files = pipeline.apply("ReadFiles", InputFiles.readEvenly(inputs));
     RowRules rules = QualityGates.rowRules(options);
     if (options.getOutputShards() == 0 && rules.isEmpty()) {
-      WithRejects<String> written = files.apply("ParseAndWrite", parse.writeTo(options.getOutput(), format));
+      ParseCsvToFiles write = parse.writeTo(directory, format);
+      WithRejects<String> written = files.apply("ParseAndWrite", options.getIncremental() ? write.namedAfterInputs() : write);
       return new Outputs(written.getOutput(), withBadFiles(written.getRejects(), badFiles));
     }
     // Row rules need the rows as a collection, so they take the parse-then-write path.
@@ -110,7 +150,7 @@ public final class TaxiStaging {
       rejects = WithRejects.concat("AllRejects", rejects, checked.getRejects());
     }
     WriteFilesResult<Void> written =
-        rows.apply("Write", WriteRows.to(options.getOutput(), format).withNumShards(options.getOutputShards()).countingWritten());
+        rows.apply("Write", WriteRows.to(directory, format).withNumShards(options.getOutputShards()).countingWritten());
     return new Outputs(written.getPerDestinationOutputFilenames().apply("FileNames", Values.create()), withBadFiles(rejects, badFiles));
   }
 

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * {@link ParseCsvFiles} and the file write in one step: each CSV file is parsed and its typed rows
  * are written straight to one output file (Parquet or CSV), so the rows are never handed from
  * step to step. Output: the final file names ({@code part-NNNNN-of-NNNNN}, one per input file,
- * in input order), and the rejects.
+ * in input order, or named after the inputs), and the rejects.
  *
  * <p>Why one step: a step with two outputs (rows and rejects) makes Beam's Spark runner keep all
  * its output in memory (re-parsing when it does not fit), and the DirectRunner shuffles every row
@@ -51,14 +51,25 @@ public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.Readabl
   private final CsvRowParser parser;
   private final String directory;
   private final OutputFormat format;
+  private final boolean namedAfterInputs;
 
   ParseCsvToFiles(CsvRowParser parser, String directory, OutputFormat format) {
+    this(parser, directory, format, false);
+  }
+
+  private ParseCsvToFiles(CsvRowParser parser, String directory, OutputFormat format, boolean namedAfterInputs) {
     if (format != OutputFormat.PARQUET && format != OutputFormat.CSV) {
       throw new IllegalArgumentException("parsed rows are written as parquet or csv, not " + format);
     }
     this.parser = parser;
     this.directory = directory;
     this.format = format;
+    this.namedAfterInputs = namedAfterInputs;
+  }
+
+  /** Names each file after its input ({@link FinalizeFiles#nameFor}) instead of {@code part-NNNNN-of-NNNNN}. */
+  public ParseCsvToFiles namedAfterInputs() {
+    return new ParseCsvToFiles(parser, directory, format, true);
   }
 
   @Override
@@ -74,7 +85,7 @@ public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.Readabl
             .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
             .apply("AllFiles", Combine.globally(new ListFn()))
             .setCoder(ListCoder.of(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
-            .apply("Finalize", ParDo.of(new FinalizeFn(directory, temp, extension)));
+            .apply("Finalize", ParDo.of(new FinalizeFn(directory, temp, extension, namedAfterInputs)));
     return WithRejects.of(FILES, written, REJECTS, parsed.get(REJECTS));
   }
 
@@ -172,16 +183,18 @@ public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.Readabl
     private final String directory;
     private final String temp;
     private final String extension;
+    private final boolean namedAfterInputs;
 
-    FinalizeFn(String directory, String temp, String extension) {
+    FinalizeFn(String directory, String temp, String extension, boolean namedAfterInputs) {
       this.directory = directory;
       this.temp = temp;
       this.extension = extension;
+      this.namedAfterInputs = namedAfterInputs;
     }
 
     @ProcessElement
     public void process(@Element List<KV<String, String>> tempFiles, OutputReceiver<String> out) throws IOException {
-      for (String file : FinalizeFiles.finish(tempFiles, directory, temp, extension)) {
+      for (String file : FinalizeFiles.finish(tempFiles, directory, temp, extension, namedAfterInputs)) {
         out.output(file);
       }
     }

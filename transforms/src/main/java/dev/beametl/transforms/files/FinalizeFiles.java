@@ -17,14 +17,24 @@ import org.slf4j.LoggerFactory;
 /**
  * Temporary files -> their final names {@code part-NNNNN-of-NNNNN.<ext>} under the output
  * directory, once every file is complete; then the temporary directory (with files of failed
- * attempts) is removed. A reader never sees a half-written output under a final name. Part files
- * of an earlier run into the same directory that this run did not overwrite are deleted, so the
- * directory holds exactly this run's output (a reader of the directory never mixes two runs).
+ * attempts) is removed. The directory is a run's staging ({@link StagedOutput}): earlier runs'
+ * files are replaced when the staging is published, not here.
  */
 public final class FinalizeFiles {
   private static final Logger LOG = LoggerFactory.getLogger(FinalizeFiles.class);
 
   private FinalizeFiles() {}
+
+  /**
+   * The output file of one input: {@code part-<input name without extension>-<8 hex of its path>.<ext>},
+   * stable from run to run; the hash keeps two inputs of the same name in different folders apart.
+   */
+  public static String nameFor(String input, String extension) {
+    String name = FileSystems.matchNewResource(input, false).getFilename();
+    int dot = name.lastIndexOf('.');
+    String stem = (dot > 0 ? name.substring(0, dot) : name).replaceAll("[^A-Za-z0-9_.-]", "_");
+    return String.format(Locale.ROOT, "part-%s-%08x.%s", stem, input.hashCode(), extension);
+  }
 
   /** A fresh temporary directory under {@code directory}, for one run. */
   public static String tempDirectory(String directory, String runId) {
@@ -39,6 +49,16 @@ public final class FinalizeFiles {
    */
   public static List<String> finish(List<KV<String, String>> keyedTempFiles, String directory, String tempDirectory, String extension)
       throws IOException {
+    return finish(keyedTempFiles, directory, tempDirectory, extension, false);
+  }
+
+  /**
+   * As {@link #finish}; with {@code namedAfterInputs}, each file is named after the input it was
+   * written from ({@link #nameFor}), so a later run replaces exactly that input's file.
+   */
+  public static List<String> finish(
+      List<KV<String, String>> keyedTempFiles, String directory, String tempDirectory, String extension, boolean namedAfterInputs)
+      throws IOException {
     List<KV<String, String>> sorted = new ArrayList<>(keyedTempFiles);
     sorted.sort((a, b) -> a.getKey().compareTo(b.getKey()));
     ResourceId dir = FileSystems.matchNewResource(directory, true);
@@ -47,20 +67,11 @@ public final class FinalizeFiles {
     int n = sorted.size();
     for (int i = 0; i < n; i++) {
       sources.add(FileSystems.matchNewResource(sorted.get(i).getValue(), false));
-      String name = String.format(Locale.ROOT, "part-%05d-of-%05d.%s", i, n, extension);
+      String name =
+          namedAfterInputs ? nameFor(sorted.get(i).getKey(), extension) : String.format(Locale.ROOT, "part-%05d-of-%05d.%s", i, n, extension);
       targets.add(dir.resolve(name, StandardResolveOptions.RESOLVE_FILE));
     }
     FileSystems.rename(sources, targets);
-    List<ResourceId> stale = new ArrayList<>();
-    for (MatchResult.Metadata m : FileSystems.match(dir + "part-*-of-*." + extension, EmptyMatchTreatment.ALLOW).metadata()) {
-      if (!targets.contains(m.resourceId())) {
-        stale.add(m.resourceId());
-      }
-    }
-    if (!stale.isEmpty()) {
-      FileSystems.delete(stale, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
-      LOG.info("deleted {} part files of an earlier run under {}", stale.size(), directory);
-    }
     List<ResourceId> leftovers = new ArrayList<>();
     MatchResult match = FileSystems.match(tempDirectory + "*", EmptyMatchTreatment.ALLOW);
     for (MatchResult.Metadata m : match.metadata()) {

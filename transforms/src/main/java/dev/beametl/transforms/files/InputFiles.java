@@ -88,7 +88,7 @@ public final class InputFiles {
       public PCollection<FileIO.ReadableFile> expand(PBegin begin) {
         // Not FileIO.matchAll(): it reshuffles its output by random key, which is what this avoids.
         return begin
-            .apply("ListFiles", Create.of(files))
+            .apply("ListFiles", Create.of(files).withCoder(StringUtf8Coder.of()))
             .apply("Match", ParDo.of(new MatchFn()))
             .setCoder(MetadataCoderV2.of())
             .apply("Open", FileIO.readMatches());
