@@ -132,7 +132,7 @@ public final class LoanFilter {
     WithRejects<Row> parsed =
         pipeline
             .apply("ReadFiles", InputFiles.read(inputs))
-            .apply("Parse", ParseCsvFiles.as(SCHEMA).withSourceColumns());
+            .apply("Parse", ParseCsvFiles.as(SCHEMA).withSourceColumns().withRangeBytes(options.getReadRangeBytes()));
     PCollection<Row> loans =
         parsed
             .getOutput()

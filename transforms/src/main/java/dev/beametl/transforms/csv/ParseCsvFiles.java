@@ -105,7 +105,7 @@ public final class ParseCsvFiles extends PTransform<PCollection<FileIO.ReadableF
           binding.parse(source, record, sink);
         }
       }
-      LOG.info("{} (range {}): {} records", source, range.index(), records);
+      LOG.debug("{} (range {}): {} records", source, range.index(), records);
     }
   }
 }

@@ -135,7 +135,7 @@ public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.Readabl
       }
       // Counted once the range is complete, so a retried attempt is not counted twice.
       written.inc(rows[0]);
-      LOG.info("{} (range {}): {} rows written", source, range.index(), rows[0]);
+      LOG.debug("{} (range {}): {} rows written", source, range.index(), rows[0]);
       out.get(TEMP_FILES).output(KV.of(range.sortKey(), tempFile));
     }
   }
