@@ -20,8 +20,22 @@ public record CsvFileRange(
 
   /** A reader of this range's records. */
   public CsvFileReader open() throws IOException {
+    return open(new RecordRangeTracker.RecordRange(start, end));
+  }
+
+  /** A reader of the records of {@code part} (this range, or what a checkpoint left of it). */
+  CsvFileReader open(RecordRangeTracker.RecordRange part) throws IOException {
     FileByteSource source = FileByteSource.of(file);
-    return start == null ? CsvFileReader.open(source) : CsvFileReader.openRange(source, header, headerBadEncoding, start, end);
+    if (part.start() == null) {
+      return CsvFileReader.open(source);
+    }
+    if (start == null) {
+      // The rest of a whole-file range: its header is read again from the file's start.
+      try (CsvFileReader whole = CsvFileReader.open(source)) {
+        return CsvFileReader.openRange(source, whole.header(), whole.headerBadEncoding(), part.start(), part.end());
+      }
+    }
+    return CsvFileReader.openRange(source, header, headerBadEncoding, part.start(), part.end());
   }
 
   /** Orders the parts of the outputs like the inputs: by file, then by range. */
