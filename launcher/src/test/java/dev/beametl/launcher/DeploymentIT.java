@@ -63,7 +63,7 @@ class DeploymentIT {
   @Test
   @Order(2)
   void deployCreatesTheScheduleTheLambdaAndThePermissionWithTheUploadedJar() throws IOException {
-    String request = "{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://in/loans/*.csv\", \"table\": \"loans\"}}";
+    String request = "{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://in/loans/*.csv\", \"jdbcUrl\": \"jdbc:postgresql://db/loans\", \"table\": \"loans\"}}";
     Path requestFile = Files.writeString(dir.resolve("request.json"), request);
 
     Scripts.ok(ENV, "scripts/deploy/deploy", "--bucket", BUCKET, "--request", requestFile.toString(), "--stack", STACK,
@@ -95,7 +95,7 @@ class DeploymentIT {
     Path bad = Files.writeString(dir.resolve("bad.json"), "{\"pipeline\": \"loan-filter\", \"args\": {\"inptu\": \"s3://in/x.csv\"}}");
     Scripts.Result r = Scripts.run(ENV, "scripts/deploy/deploy", "--bucket", BUCKET, "--request", bad.toString(), "--stack", STACK + "-bad", "--skip-build");
     assertThat(r.exitCode(), equalTo(2));
-    assertThat(r.stderr(), containsString("unknown option --inptu for pipeline 'loan-filter' (did you mean --input?)"));
+    assertThat(r.stderr(), containsString("unknown option --inptu (did you mean --input?)"));
     assertThat(r.stderr(), containsString("nothing was deployed"));
     assertThat(Scripts.run(ENV, "aws", "cloudformation", "describe-stacks", "--stack-name", STACK + "-bad").exitCode(), equalTo(255));
   }
@@ -105,7 +105,7 @@ class DeploymentIT {
   void runOnEmrLaunchesWithTheDeployedSettings() throws IOException {
     Map<String, String> env = new java.util.HashMap<>(ENV);
     env.put("BEAM_ETL_STACK", STACK);
-    JsonNode result = JSON.readTree(Scripts.ok(env, "scripts/run-on-emr", "loan-filter", "--input=s3://in/once.csv", "--runId=by-hand-1"));
+    JsonNode result = JSON.readTree(Scripts.ok(env, "scripts/run-on-emr", "loan-filter", "--input=s3://in/once.csv", "--jdbcUrl=jdbc:postgresql://db/loans", "--runId=by-hand-1"));
     assertThat(result.get("runReport").asText(), equalTo("s3://" + BUCKET + "/beam-etl/runs/by-hand-1/report.json"));
     try (EmrClient emr = MotoClients.emr()) {
       String clusterId = result.get("clusterId").asText();

@@ -28,7 +28,7 @@ class LambdaPackageIT {
 
   @Test
   void theHandlerStartsAClusterOnTheEndpointInAwsEndpointUrl() throws IOException {
-    Scripts.Result r = invoke("{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://in/x.csv\", \"runId\": \"lambda-1\"}}");
+    Scripts.Result r = invoke("{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://in/x.csv\", \"jdbcUrl\": \"jdbc:postgresql://db/loans\", \"runId\": \"lambda-1\"}}");
     assertThat(r.stderr(), r.exitCode(), equalTo(0));
     JsonNode result = JSON.readTree(r.stdout());
     assertThat(result.get("runId").asText(), equalTo("lambda-1"));

@@ -40,7 +40,7 @@ class LaunchEmrCliIT {
   @Test
   void dryRunPrintsThePlanAndCreatesNothing(@TempDir Path dir) throws IOException {
     Path request = Files.writeString(dir.resolve("request.json"),
-        "{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://in/x.csv\", \"runId\": \"dry-1\"}, \"cluster\": {\"instanceCount\": 2}}");
+        "{\"pipeline\": \"loan-filter\", \"args\": {\"input\": \"s3://in/x.csv\", \"jdbcUrl\": \"jdbc:postgresql://db/loans\", \"runId\": \"dry-1\"}, \"cluster\": {\"instanceCount\": 2}}");
     int before = MotoClients.clusterCount(emr);
     JsonNode plan = JSON.readTree(Scripts.ok(env, "scripts/launch-emr", "--dry-run", request.toString()));
     assertThat(plan.get("runId").asText(), equalTo("dry-1"));
@@ -62,14 +62,15 @@ class LaunchEmrCliIT {
 
   @Test
   void launchesOnTheEndpointInAwsEndpointUrl() throws IOException {
-    JsonNode result = JSON.readTree(Scripts.ok(env, "scripts/launch-emr", "--run", "loan-filter", "--input=s3://in/x.csv", "--runId=cli-1"));
+    JsonNode result = JSON.readTree(Scripts.ok(env, "scripts/launch-emr", "--run", "loan-filter", "--input=s3://in/x.csv", "--jdbcUrl=jdbc:postgresql://db/loans", "--runId=cli-1"));
     String clusterId = result.get("clusterId").asText();
     List<String> args = emr.listSteps(b -> b.clusterId(clusterId)).steps().get(0).config().args();
     assertThat(args, contains("spark-submit", "--deploy-mode", "cluster", "--class", "dev.beametl.pipelines.BeamEtl", JAR, "loan-filter",
         "--runner=SparkRunner", "--runId=cli-1",
         "--runReport=s3://artifacts/beam-etl/runs/cli-1/report.json",
         "--rejects=s3://artifacts/beam-etl/runs/cli-1/rejects.jsonl",
-        "--input=s3://in/x.csv"));
+        "--input=s3://in/x.csv",
+        "--jdbcUrl=jdbc:postgresql://db/loans"));
     assertThat(emr.describeCluster(b -> b.clusterId(clusterId)).cluster().autoTerminate(), equalTo(true));
   }
 }

@@ -43,7 +43,7 @@ class LaunchPlanTest {
   @Test
   void theRunJobFlowRequestTerminatesTheClusterWhateverHappens() {
     RunJobFlowRequest r = LaunchPlan.of(request("""
-        {"pipeline": "loan-filter", "jar": "%s", "args": {"input": "s3://in/x.csv", "runId": "r-2"}}
+        {"pipeline": "loan-filter", "jar": "%s", "args": {"input": "s3://in/x.csv", "jdbcUrl": "jdbc:postgresql://db/loans", "runId": "r-2"}}
         """.formatted(JAR)), Map.of()).toRunJobFlowRequest();
     assertThat(r.name(), equalTo("beam-etl r-2"));
     assertThat(r.releaseLabel(), equalTo("emr-7.8.0"));
@@ -81,7 +81,7 @@ class LaunchPlanTest {
         "EMR_IDLE_TIMEOUT_SECONDS", "600",
         "EMR_TAGS", "team=data, cost-center=42");
     LaunchPlan plan = LaunchPlan.of(request("""
-        {"pipeline": "loan-filter", "args": {"input": "s3://in/x.csv", "runId": "r-3"},
+        {"pipeline": "loan-filter", "args": {"input": "s3://in/x.csv", "jdbcUrl": "jdbc:postgresql://db/loans", "runId": "r-3"},
          "cluster": {"instanceCount": 9, "jobFlowRole": "ec2-request", "tags": {"team": "risk"}}}
         """), env);
     assertThat(plan.jar(), equalTo(JAR));
@@ -105,7 +105,7 @@ class LaunchPlanTest {
   @Test
   void runReportAndRejectsInTheArgsAreKept() {
     LaunchPlan plan = LaunchPlan.of(request("""
-        {"pipeline": "loan-filter", "jar": "%s", "args": {"input": "s3://in/x.csv", "runReport": "s3://mine/report.json"}}
+        {"pipeline": "loan-filter", "jar": "%s", "args": {"input": "s3://in/x.csv", "jdbcUrl": "jdbc:postgresql://db/loans", "runReport": "s3://mine/report.json"}}
         """.formatted(JAR)), Map.of());
     assertThat(plan.runReport(), equalTo("s3://mine/report.json"));
     assertThat(plan.stepArgs(), hasItem("--runReport=s3://mine/report.json"));
@@ -115,7 +115,7 @@ class LaunchPlanTest {
   @Test
   void everyProblemIsReportedAtOnce() {
     LaunchRequestException e = assertThrows(LaunchRequestException.class, () -> LaunchPlan.of(request("""
-        {"pipeline": "loan-filter", "args": {"inptu": "s3://in/x.csv"}}
+        {"pipeline": "loan-filter", "args": {"inptu": "s3://in/x.csv", "jdbcUrl": "jdbc:postgresql://db/loans"}}
         """), Map.of("EMR_INSTANCE_COUNT", "three", "BEAM_ETL_RUNS_URI", "/tmp/runs")));
     assertThat(e.problems(), containsInAnyOrder(
         startsWith("jar is missing: give \"jar\" in the request or set BEAM_ETL_JAR"),
@@ -128,11 +128,11 @@ class LaunchPlanTest {
   @Test
   void clusterValuesOutsideEmrsLimitsAreRejected() {
     LaunchRequestException e = assertThrows(LaunchRequestException.class, () -> LaunchPlan.of(request("""
-        {"pipeline": "loan-filter", "jar": "s3://b/not-a-jar.zip", "args": {"input": "x"}}
+        {"pipeline": "loan-filter", "jar": "s3://b/not-a-jar.zip", "args": {"input": "x", "jdbcUrl": "jdbc:postgresql://db/loans"}}
         """), Map.of()));
     assertThat(e.problems(), contains("jar must be an s3:// URI of a .jar file, got 's3://b/not-a-jar.zip'"));
     e = assertThrows(LaunchRequestException.class, () -> LaunchPlan.of(request("""
-        {"pipeline": "loan-filter", "jar": "%s", "args": {"input": "x"},
+        {"pipeline": "loan-filter", "jar": "%s", "args": {"input": "x", "jdbcUrl": "jdbc:postgresql://db/loans"},
          "cluster": {"instanceCount": 0, "idleTimeoutSeconds": 30, "logUri": "/var/log", "tags": {"aws:x": "y"}}}
         """.formatted(JAR)), Map.of()));
     assertThat(e.problems(), equalTo(List.of(

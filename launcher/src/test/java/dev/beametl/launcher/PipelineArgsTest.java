@@ -16,6 +16,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 
 class PipelineArgsTest {
+  private static final String DB = "jdbc:postgresql://db:5432/loans";
 
   private static Map<String, String> args(String... kv) {
     Map<String, String> m = new LinkedHashMap<>();
@@ -40,7 +41,7 @@ class PipelineArgsTest {
 
   @Test
   void aRunIdInTheArgsIsTheRunsId() {
-    assertThat(PipelineArgs.validate("loan-filter", args("input", "s3://in/x.csv", "runId", "nightly-42")).runId(), equalTo("nightly-42"));
+    assertThat(PipelineArgs.validate("loan-filter", args("input", "s3://in/x.csv", "jdbcUrl", DB, "runId", "nightly-42")).runId(), equalTo("nightly-42"));
   }
 
   @Test
@@ -52,8 +53,8 @@ class PipelineArgsTest {
 
   @Test
   void unknownOptionIsNamedWithANearMiss() {
-    assertThat(problems("loan-filter", args("inptu", "s3://in/x.csv")), containsInAnyOrder(
-        equalTo("pipeline 'loan-filter': unknown option --inptu for pipeline 'loan-filter' (did you mean --input?)"),
+    assertThat(problems("loan-filter", args("inptu", "s3://in/x.csv", "jdbcUrl", DB)), containsInAnyOrder(
+        equalTo("pipeline 'loan-filter': unknown option --inptu (did you mean --input?)"),
         startsWith("pipeline 'loan-filter': missing required option --input (Input files")));
   }
 
@@ -65,7 +66,7 @@ class PipelineArgsTest {
 
   @Test
   void wrongTypesAreNamedWithTheExpectedType() {
-    assertThat(problems("loan-filter", args("input", "x", "minLastFicoRangeLow", "seven hundred", "afterLoad", "burn",
+    assertThat(problems("loan-filter", args("input", "x", "jdbcUrl", DB, "minLastFicoRangeLow", "seven hundred", "afterLoad", "burn",
             "s3PathStyleAccess", "maybe", "jdbcBatchSize", "1.5")),
         contains(
             "pipeline 'loan-filter': option --minLastFicoRangeLow: 'seven hundred' is not a valid int",
@@ -78,21 +79,21 @@ class PipelineArgsTest {
   void optionsOnlyAnotherPipelineHasAreUnknownEvenAfterThatPipelineWasParsedInThisJvm() {
     // Beam accepts any option of an interface registered earlier in the JVM; a warm Lambda must not.
     PipelineOptionsFactory.register(dev.beametl.options.FileOutputOptions.class);
-    assertThat(problems("loan-filter", args("input", "x", "outputFormat", "CSV")),
-        contains("pipeline 'loan-filter': unknown option --outputFormat for pipeline 'loan-filter'"));
+    assertThat(problems("loan-filter", args("input", "x", "jdbcUrl", DB, "outputFormat", "CSV")),
+        contains("pipeline 'loan-filter': unknown option --outputFormat"));
   }
 
   @Test
   void theRunnerAndSparkMasterBelongToTheLauncher() {
-    assertThat(problems("loan-filter", args("input", "x", "runner", "DirectRunner", "sparkMaster", "local[2]")), contains(
+    assertThat(problems("loan-filter", args("input", "x", "jdbcUrl", DB, "runner", "DirectRunner", "sparkMaster", "local[2]")), contains(
         "pipeline 'loan-filter': option --runner cannot be set in a launch request: the launcher always runs --runner=SparkRunner on EMR",
         "pipeline 'loan-filter': option --sparkMaster cannot be set in a launch request: on EMR spark-submit runs the pipeline on YARN"));
   }
 
   @Test
   void sparkTuningOptionsPassButAreTypeChecked() {
-    PipelineArgs.validate("loan-filter", args("input", "x", "storageLevel", "MEMORY_AND_DISK", "bundleSize", "1048576", "cacheDisabled", "true"));
-    assertThat(problems("loan-filter", args("input", "x", "bundleSize", "big")),
+    PipelineArgs.validate("loan-filter", args("input", "x", "jdbcUrl", DB, "storageLevel", "MEMORY_AND_DISK", "bundleSize", "1048576", "cacheDisabled", "true"));
+    assertThat(problems("loan-filter", args("input", "x", "jdbcUrl", DB, "bundleSize", "big")),
         contains("pipeline 'loan-filter': option --bundleSize: 'big' is not a valid long"));
   }
 }

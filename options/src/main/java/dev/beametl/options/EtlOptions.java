@@ -11,7 +11,7 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /** Options every beam-etl pipeline shares: run identity, rejects and the run report. */
-public interface EtlOptions extends PipelineOptions, ApplicationNameOptions, S3AccessOptions {
+public interface EtlOptions extends PipelineOptions, ApplicationNameOptions, S3AccessOptions, QualityGateOptions {
 
   @Description("Identifier of this run, written in the run report and the rejects. Default: <pipeline>-<UTC time>-<random>.")
   @Default.InstanceFactory(RunIdFactory.class)

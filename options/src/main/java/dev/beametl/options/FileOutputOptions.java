@@ -21,7 +21,7 @@ public interface FileOutputOptions extends PipelineOptions {
 
   void setOutput(String value);
 
-  @Description("Output file format: parquet (Snappy) or csv (with a header); some pipelines also take jsonl.")
+  @Description("Output file format: parquet (Snappy), csv (with a header) or jsonl (JSON lines), of those the pipeline writes.")
   @Default.Enum("PARQUET")
   OutputFormat getOutputFormat();
 

@@ -8,8 +8,7 @@ import org.apache.beam.sdk.options.Validation;
 /** A pipeline that reads files named by a path or glob. */
 public interface InputOptions extends PipelineOptions {
 
-  @Description("Input files: a path or glob, local or s3:// (e.g. s3://bucket/loans/2024-*.csv). "
-      + "Several patterns may be separated by commas.")
+  @Description("Input files: a path or glob, local or s3://. Several patterns may be separated by commas.")
   @Validation.Required
   String getInput();
 

@@ -1,6 +1,7 @@
 package dev.beametl.options;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import java.util.List;
 import java.util.Locale;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
@@ -10,13 +11,26 @@ import org.apache.beam.sdk.options.Validation;
  * {@code listing-postprocess}: raw scraper Parquet under {@code <input>/array_<n>/<yyyyMMddHHmmss>/}
  * -> typed, deduplicated rows appended to a Parquet table partitioned by {@code id % partitions}.
  */
-public interface ListingPostprocessOptions extends EtlOptions, SourceLifecycleOptions {
+public interface ListingPostprocessOptions extends EtlOptions, SourceLifecycleOptions, RowRuleOptions {
 
   /** The three scraper outputs; each has its own columns and de-duplication key (SPEC section 5). */
   enum Kind {
-    PRICE,
-    OCCUPANCY,
-    REVIEWS;
+    PRICE("index", "cleaning_fee", "service_fee", "total_price", "check_in", "check_out", "total_price_description",
+        "currency", "id", "trigger_time", "pulled"),
+    OCCUPANCY("index", "date", "available", "min_nights", "max_nights", "available_for_checkin", "available_for_checkout",
+        "bookable", "id", "trigger_time", "pulled"),
+    REVIEWS("index", "date_of_review", "review", "rating", "pulled", "id");
+
+    private final List<String> columns;
+
+    Kind(String... columns) {
+      this.columns = List.of(columns);
+    }
+
+    /** The kind's table columns, in order (the partition column may not be one of them). */
+    public List<String> columns() {
+      return columns;
+    }
 
     /** {@code --kind=price} as documented; Beam alone would only take {@code PRICE}. */
     @JsonCreator

@@ -4,7 +4,10 @@ import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 
 /** {@code loan-filter}: Lending Club loans CSV -> validated, rounded, filtered rows -> PostgreSQL. */
-public interface LoanFilterOptions extends EtlOptions, InputOptions, JdbcOptions, SourceLifecycleOptions {
+public interface LoanFilterOptions
+    extends EtlOptions, InputOptions, CsvHeaderOptions, JdbcOptions, SourceLifecycleOptions, RowRuleOptions, IncrementalOptions {
+  /** The table loaded when --table is not given. */
+  String DEFAULT_TABLE = "loans";
 
   @Description("Rows whose loan_status equals this are dropped.")
   @Default.String("Charged Off")

@@ -1,82 +1,143 @@
 package dev.beametl.options;
 
-import java.beans.Introspector;
-import java.lang.reflect.Method;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import dev.beametl.options.OptionsSchema.Option;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
- * Parses and validates command-line arguments into a pipeline's options, as the CLI and the EMR
- * launcher both do. Enum values are accepted in any case ({@code --afterLoad=archive}), as the
- * documentation writes them, although Beam itself only takes the constant's exact name.
+ * Parses and checks a pipeline's arguments, the one way the CLI and the EMR launcher both do:
+ * unknown options (with a suggestion), options named like a password, values that do not parse as
+ * the option's type, missing required options, then the pipeline's {@link OptionsRules}. Every
+ * problem is reported at once, one line each, in the CLI's words (no Java class names).
+ *
+ * <p>Enum values are accepted in any case ({@code --afterLoad=archive}), as the documentation writes
+ * them, although Beam itself only takes the constant's exact name. Beam's own check of option names
+ * is not relied on: it accepts the options of any interface registered earlier in the same JVM
+ * (another pipeline's, in a warm Lambda), which the pipeline would not take.
  */
 public final class OptionsParser {
-  private static final Pattern UNKNOWN_PROPERTY = Pattern.compile("missing a property named '([^']+)'");
+  private static final String OWN_PACKAGES = "dev.beametl.";
 
   private OptionsParser() {}
 
   /**
-   * @throws IllegalArgumentException naming the option, for an unknown option, a missing required
-   *     one or a value of the wrong type
+   * As the CLI parses: the pipeline's options and those of the runners on the classpath (e.g.
+   * {@code --sparkMaster}, {@code --enforceImmutability}).
+   *
+   * @throws InvalidOptionsException naming every problem
    */
-  public static <T extends PipelineOptions> T parse(Class<T> optionsClass, String[] args) {
-    String[] normalized = normalizeEnums(optionsClass, args);
-    try {
-      return PipelineOptionsFactory.fromArgs(normalized).withValidation().as(optionsClass);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(explain(optionsClass, normalized, e), e);
-    }
+  public static EtlOptions parse(PipelineCatalog.Entry entry, String[] args) {
+    return parse(entry, args, runnerOptions());
   }
 
-  /** Beam's messages do not always name the option at fault; find it and say so. */
-  private static String explain(Class<? extends PipelineOptions> optionsClass, String[] args, IllegalArgumentException e) {
-    String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-    Matcher unknown = UNKNOWN_PROPERTY.matcher(message);
-    if (unknown.find()) {
-      return "unknown option --" + unknown.group(1);
-    }
+  /**
+   * As {@link #parse(PipelineCatalog.Entry, String[])}, accepting besides the pipeline's options
+   * only those of {@code alsoAccepted}.
+   *
+   * @throws InvalidOptionsException naming every problem
+   */
+  public static EtlOptions parse(
+      PipelineCatalog.Entry entry, String[] args, Collection<Class<? extends PipelineOptions>> alsoAccepted) {
+    OptionsSchema own = entry.schema();
+    OptionsSchema accepted =
+        OptionsSchema.of(Stream.concat(Stream.of(entry.optionsClass()), alsoAccepted.stream()).toList());
+    List<String> problems = new ArrayList<>();
+    List<String> parsed = new ArrayList<>();
+    Set<String> given = new HashSet<>();
     for (String arg : args) {
-      try {
-        PipelineOptionsFactory.fromArgs(arg).as(optionsClass);
-      } catch (IllegalArgumentException single) {
-        return "invalid value " + arg + ": " + message;
-      }
-    }
-    return message;
-  }
-
-  /** The args with every enum value spelled as its constant, whatever case it was given in. */
-  public static String[] normalizeEnums(Class<?> optionsClass, String[] args) {
-    String[] out = args.clone();
-    for (int i = 0; i < out.length; i++) {
-      String arg = out[i];
       int eq = arg.indexOf('=');
-      if (!arg.startsWith("--") || eq < 0) {
+      if (!arg.startsWith("--") || arg.length() == 2 || eq == 2) {
+        problems.add("'" + arg + "' is not an option: write options as --name=value");
         continue;
       }
-      Class<?> type = propertyType(optionsClass, arg.substring(2, eq));
-      if (type != null && type.isEnum()) {
-        String value = arg.substring(eq + 1);
-        for (Object constant : type.getEnumConstants()) {
-          if (((Enum<?>) constant).name().equalsIgnoreCase(value)) {
-            out[i] = arg.substring(0, eq + 1) + ((Enum<?>) constant).name();
-          }
-        }
+      String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+      // Beam's rule: a bare --flag means true.
+      String value = eq < 0 ? "true" : arg.substring(eq + 1);
+      given.add(name);
+      Optional<Option> option = accepted.find(name);
+      if (PipelineRules.isPasswordOption(name)) {
+        problems.add("option --" + name + ": " + PipelineRules.PASSWORD_ADVICE);
+      } else if (option.isEmpty()) {
+        problems.add("unknown option --" + name + accepted.suggestion(name));
+      } else {
+        checkValue(entry, option.get(), value).ifPresentOrElse(problems::add, () -> parsed.add("--" + name + "=" + spelled(option.get(), value)));
       }
     }
-    return out;
+    for (Option option : own.options()) {
+      if (entry.isRequired(option) && !given.contains(option.name())) {
+        problems.add("missing required option --" + option.name() + option.description().map(d -> " (" + d + ")").orElse(""));
+      }
+    }
+    EtlOptions options;
+    try {
+      alsoAccepted.forEach(PipelineOptionsFactory::register);
+      options = PipelineOptionsFactory.fromArgs(parsed.toArray(String[]::new)).as(entry.optionsClass());
+    } catch (IllegalArgumentException e) {
+      // Only what the checks above cannot see, such as an option given twice.
+      problems.add(firstLine(e));
+      throw new InvalidOptionsException(problems);
+    }
+    options.setAppName(entry.name());
+    // Rules run on what did parse (a bad value left at its default), so all problems show at once.
+    PipelineRules.common(entry.optionsClass(), options, problems);
+    entry.rules().check(options, problems);
+    if (!problems.isEmpty()) {
+      throw new InvalidOptionsException(problems);
+    }
+    return options;
   }
 
-  private static Class<?> propertyType(Class<?> optionsClass, String property) {
-    for (Method m : optionsClass.getMethods()) {
-      String name = m.getName();
-      if (m.getParameterCount() == 0 && name.startsWith("get")
-          && Introspector.decapitalize(name.substring(3)).equals(property)) {
-        return m.getReturnType();
-      }
+  /** The runners' options on the classpath, without beam-etl's own interfaces (only the pipeline's count). */
+  private static List<Class<? extends PipelineOptions>> runnerOptions() {
+    return PipelineOptionsFactory.getRegisteredOptions().stream()
+        .filter(i -> !i.getName().startsWith(OWN_PACKAGES))
+        .toList();
+  }
+
+  /** Why the value cannot be the option's, or empty when it can. */
+  private static Optional<String> checkValue(PipelineCatalog.Entry entry, Option option, String value) {
+    if (option.type().isEnum()) {
+      List<String> accepted = option.name().equals("outputFormat") && !entry.outputFormats().isEmpty()
+          ? entry.outputFormats().stream().map(f -> f.name().toLowerCase(Locale.ROOT)).toList()
+          : option.enumValues();
+      return accepted.contains(value.toLowerCase(Locale.ROOT))
+          ? Optional.empty()
+          : Optional.of("option --" + option.name() + ": '" + value + "' is not one of " + String.join(", ", accepted));
     }
-    return null;
+    @SuppressWarnings("unchecked")
+    Class<? extends PipelineOptions> declaring = (Class<? extends PipelineOptions>) option.getter().getDeclaringClass();
+    try {
+      PipelineOptionsFactory.fromArgs("--" + option.name() + "=" + value).as(declaring);
+      return Optional.empty();
+    } catch (IllegalArgumentException e) {
+      Class<?> type = option.type();
+      boolean simple = type.isPrimitive() || Number.class.isAssignableFrom(type) || type == Boolean.class;
+      return Optional.of("option --" + option.name() + ": '" + value + "' "
+          + (simple ? "is not a valid " + type.getSimpleName().toLowerCase(Locale.ROOT) : "cannot be read as " + type.getSimpleName() + ": " + firstLine(e)));
+    }
+  }
+
+  /** An enum value spelled as its constant, whatever case it was given in; other values as given. */
+  private static String spelled(Option option, String value) {
+    if (!option.type().isEnum()) {
+      return value;
+    }
+    return Stream.of(option.type().getEnumConstants())
+        .map(c -> ((Enum<?>) c).name())
+        .filter(n -> n.equalsIgnoreCase(value))
+        .findFirst()
+        .orElse(value);
+  }
+
+  private static String firstLine(IllegalArgumentException e) {
+    return e.getMessage() == null ? "invalid arguments" : e.getMessage().lines().findFirst().orElse("").trim();
   }
 }

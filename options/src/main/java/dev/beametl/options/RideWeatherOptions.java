@@ -5,7 +5,7 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Validation;
 
 /** {@code ride-weather}: ride telemetry JSON -> each ride with its nearest weather station -> files. */
-public interface RideWeatherOptions extends EtlOptions, InputOptions, FileOutputOptions {
+public interface RideWeatherOptions extends EtlOptions, InputOptions, FileOutputOptions, RowRuleOptions {
 
   @Description("Weather stations: one CSV file with a header (local or s3://), e.g. a NOAA station list.")
   @Validation.Required

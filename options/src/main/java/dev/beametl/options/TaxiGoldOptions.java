@@ -5,6 +5,8 @@ import org.apache.beam.sdk.options.Description;
 
 /** {@code taxi-gold}: staging files -> totals per pickup location, trip type and payment type -> optional table load. */
 public interface TaxiGoldOptions extends EtlOptions, InputOptions, FileOutputOptions, JdbcOptions {
+  /** The table loaded when --table is not given. */
+  String DEFAULT_TABLE = "nyc.main_data";
 
   /** Where the gold is loaded once its files are complete. */
   enum LoadTo {

@@ -2,6 +2,7 @@ package dev.beametl.pipelines;
 
 import dev.beametl.options.DatasetSummaryOptions;
 import dev.beametl.options.EtlOptions;
+import dev.beametl.options.InvalidOptionsException;
 import dev.beametl.options.ListingPostprocessOptions;
 import dev.beametl.options.LoanFilterOptions;
 import dev.beametl.options.OptionsParser;
@@ -9,6 +10,7 @@ import dev.beametl.options.PipelineCatalog;
 import dev.beametl.options.RideWeatherOptions;
 import dev.beametl.options.TaxiGoldOptions;
 import dev.beametl.options.TaxiStagingOptions;
+import dev.beametl.transforms.report.Credentials;
 import dev.beametl.transforms.report.RunReport;
 import dev.beametl.transforms.s3.PathStyleS3ClientBuilderFactory;
 import java.io.PrintStream;
@@ -28,7 +30,7 @@ public final class BeamEtl {
   private BeamEtl() {}
 
   public static void main(String[] args) {
-    int status = execute(args, System.out, System.err);
+    int status = execute(RealRunDefaults.apply(args), System.out, System.err);
     if (status != 0) {
       System.exit(status);
     }
@@ -54,8 +56,8 @@ public final class BeamEtl {
     EtlOptions options;
     try {
       options = parse(entry.get(), pipelineArgs);
-    } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
+    } catch (InvalidOptionsException e) {
+      e.problems().forEach(problem -> err.println("error: " + problem));
       err.println("Run 'beam-etl " + entry.get().name() + " --help' for its options.");
       return BAD_ARGUMENTS;
     }
@@ -63,18 +65,22 @@ public final class BeamEtl {
       RunReport report = run(entry.get().name(), options);
       return RunReport.SUCCEEDED.equals(report.status()) ? 0 : RUN_FAILED;
     } catch (PipelineRun.PipelineFailedException e) {
-      err.println("error: " + e.getMessage());
+      // Its summary (with the error) is already printed, once.
       return RUN_FAILED;
     } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
+      err.println("error: " + Credentials.scrub(e.getMessage()));
       return BAD_ARGUMENTS;
     }
   }
 
-  /** Parses and validates a pipeline's arguments (unknown or missing options are errors). */
+  /**
+   * Parses and checks a pipeline's arguments as the EMR launcher does (unknown, missing or
+   * mistyped options and the pipeline's rules are errors).
+   *
+   * @throws InvalidOptionsException naming every problem
+   */
   public static EtlOptions parse(PipelineCatalog.Entry entry, String[] args) {
-    EtlOptions options = OptionsParser.parse(entry.optionsClass(), args);
-    options.setAppName(entry.name());
+    EtlOptions options = OptionsParser.parse(entry, args);
     PathStyleS3ClientBuilderFactory.install(options);
     return options;
   }

@@ -4,6 +4,7 @@ import dev.beametl.options.DatasetSummaryOptions;
 import dev.beametl.transforms.aggregate.SummarizeCsvFiles;
 import dev.beametl.transforms.aggregate.SummarySpec;
 import dev.beametl.transforms.csv.CsvColumnTypes;
+import dev.beametl.transforms.csv.CsvHeaderCheck;
 import dev.beametl.transforms.files.InputFiles;
 import dev.beametl.transforms.files.WriteRows;
 import dev.beametl.transforms.rejects.Reject;
@@ -15,7 +16,9 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * <p>Only the group and measure columns are parsed, with types declared by {@code --columnTypes} or
  * inferred from a sample read before the run. A record with the wrong number of fields, or a value
  * that does not parse for its column (e.g. text in a column under {@code avg}), is rejected whole.
- * Counts: {@code read} = records read; {@code written} = records aggregated into the output;
- * {@code rejected} = records refused; {@code groups} = output rows. Nothing is filtered.
+ * Counts: {@code read} = records read; {@code aggregated} = records folded into the output;
+ * {@code rejected} = records refused; {@code written} (and {@code groups}) = output rows. Nothing
+ * is filtered.
  */
 public final class DatasetSummary {
   public static final String NAME = "dataset-summary";
@@ -49,7 +53,7 @@ public final class DatasetSummary {
     run.inputs(inputs).output(options.getOutput());
 
     Pipeline pipeline = Pipeline.create(options);
-    Outputs outputs = build(pipeline, options, inputs);
+    Outputs outputs = run.prepare(() -> build(pipeline, options, inputs));
     outputs.summary().apply("Write", write(options, outputs.spec()));
     outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
     return run.execute(pipeline, report -> {});
@@ -74,11 +78,14 @@ public final class DatasetSummary {
         sample.records());
 
     SummarizeCsvFiles summarize = SummarizeCsvFiles.of(spec, columns);
+    PCollection<Reject> badFiles =
+        pipeline.apply("BadHeaderFiles", CsvHeaderCheck.of(summarize.parser(), options.getOnBadHeader()).check(inputs));
     WithRejects<Row> summary =
         pipeline
             .apply("ReadFiles", InputFiles.read(inputs))
             .apply("Summarize", oneFile(options) ? summarize.mergedOnOneWorker() : summarize);
-    return new Outputs(spec, summary.getOutput(), summary.getRejects());
+    PCollection<Reject> rejects = PCollectionList.of(summary.getRejects()).and(badFiles).apply("AllRejects", Flatten.pCollections());
+    return new Outputs(spec, summary.getOutput(), rejects);
   }
 
   /** The --columnTypes name of a type. */
@@ -95,7 +102,7 @@ public final class DatasetSummary {
   }
 
   static WriteRows write(DatasetSummaryOptions options, SummarySpec spec) {
-    WriteRows write = WriteRows.to(options.getOutput(), options.getOutputFormat());
+    WriteRows write = WriteRows.to(options.getOutput(), options.getOutputFormat()).countingWritten();
     return oneFile(options) ? write.sortedBy(spec.keys()) : write.withNumShards(options.getOutputShards());
   }
 }

@@ -4,6 +4,7 @@ import dev.beametl.options.ListingPostprocessOptions;
 import dev.beametl.options.ListingPostprocessOptions.Kind;
 import dev.beametl.transforms.files.BatchFolders;
 import dev.beametl.transforms.files.InputFiles;
+import dev.beametl.transforms.gates.RowRules;
 import dev.beametl.transforms.parquet.PartitionedParquetTable;
 import dev.beametl.transforms.parquet.ReadParquetRows;
 import dev.beametl.transforms.parquet.RecordToRow;
@@ -14,7 +15,6 @@ import dev.beametl.transforms.report.RunReport;
 import dev.beametl.transforms.rows.DropDuplicates;
 import java.security.SecureRandom;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.Field;
@@ -48,7 +48,6 @@ public final class ListingPostprocess {
   public static final String TIMESTAMP_FORMAT = "uuuuMMdd'T'HHmmss";
   public static final String DATE_FORMAT = "uuuu-MM-dd";
   public static final String ID = "id";
-  private static final Pattern FILE_NAME_SAFE = Pattern.compile("[A-Za-z0-9._-]+");
 
   /** One kind's table: its columns (in order, typed) and the columns that identify a row. */
   public record Table(Schema schema, List<String> key) {
@@ -144,7 +143,6 @@ public final class ListingPostprocess {
 
   static RunReport run(ListingPostprocessOptions options, BeforeCleanup beforeCleanup) {
     PipelineRun run = PipelineRun.start(options);
-    check(options);
     BatchFolders raw = BatchFolders.under(options.getInput(), ".parquet");
     raw.checkAfterLoad(options.getAfterLoad(), options.getArchiveTo());
     PartitionedParquetTable table = PartitionedParquetTable.at(options.getOutput(), options.getPartitionColumn());
@@ -193,34 +191,19 @@ public final class ListingPostprocess {
                 DropDuplicates.on(table.key())
                     .keepingFirstBy(ReadParquetRows.SOURCE_FILE, ReadParquetRows.SOURCE_RECORD)
                     .against(existing));
+    PCollection<Reject> rejects = parsed.getRejects();
+    RowRules rules = QualityGates.rowRules(options);
+    if (!rules.isEmpty()) {
+      WithRejects<Row> checked = fresh.apply("Rules", rules);
+      fresh = checked.getOutput();
+      rejects = WithRejects.concat("AllRejects", rejects, checked.getRejects());
+    }
     Schema output = withPartitionColumn(table.schema(), options.getPartitionColumn());
     PCollection<Row> rows =
         fresh
             .apply("AddPartitionColumn", ParDo.of(new PartitionFn(output, options.getPartitions())))
             .setRowSchema(output);
-    return new Outputs(rows, parsed.getRejects());
-  }
-
-  static void check(ListingPostprocessOptions options) {
-    if (options.getPartitions() < 1) {
-      throw new IllegalArgumentException("--partitions must be >= 1, got " + options.getPartitions());
-    }
-    if (options.getFilesPerPartition() < 1) {
-      throw new IllegalArgumentException("--filesPerPartition must be >= 1, got " + options.getFilesPerPartition());
-    }
-    if (table(options.getKind()).schema().hasField(options.getPartitionColumn())) {
-      throw new IllegalArgumentException("--partitionColumn=" + options.getPartitionColumn() + " is already a column of the " + options.getKind().name().toLowerCase() + " table");
-    }
-    if (!FILE_NAME_SAFE.matcher(options.getRunId()).matches()) {
-      throw new IllegalArgumentException("--runId goes into file names: letters, digits, '.', '_' and '-' only, got " + options.getRunId());
-    }
-    if (trimSlash(options.getInput()).equals(trimSlash(options.getOutput()))) {
-      throw new IllegalArgumentException("--input and --output must differ");
-    }
-  }
-
-  private static String trimSlash(String path) {
-    return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    return new Outputs(rows, rejects);
   }
 
   private static RecordToRow converter(Schema schema) {

@@ -1,10 +1,14 @@
 package dev.beametl.pipelines;
 
 import dev.beametl.options.LoanFilterOptions;
+import dev.beametl.transforms.EtlMetrics;
+import dev.beametl.transforms.csv.CsvHeaderCheck;
 import dev.beametl.transforms.csv.CsvRowParser;
 import dev.beametl.transforms.csv.ParseCsvFiles;
+import dev.beametl.transforms.files.IncrementalPlan;
 import dev.beametl.transforms.files.InputFiles;
 import dev.beametl.transforms.files.SourceLifecycle;
+import dev.beametl.transforms.gates.RowRules;
 import dev.beametl.transforms.jdbc.JdbcTarget;
 import dev.beametl.transforms.jdbc.PostgresSink;
 import dev.beametl.transforms.rejects.Reject;
@@ -13,7 +17,9 @@ import dev.beametl.transforms.rejects.WriteRejects;
 import dev.beametl.transforms.report.RunReport;
 import dev.beametl.transforms.rows.RoundDoubles;
 import dev.beametl.transforms.rows.RowFilter;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.transforms.RenameFields;
@@ -33,7 +39,7 @@ import org.apache.beam.sdk.values.Row;
  */
 public final class LoanFilter {
   public static final String NAME = "loan-filter";
-  public static final String DEFAULT_TABLE = "loans";
+  public static final String DEFAULT_TABLE = LoanFilterOptions.DEFAULT_TABLE;
 
   /** The 53 columns of the Lending Club export, in file order, with their SPEC types. */
   public static final Schema SCHEMA =
@@ -104,35 +110,77 @@ public final class LoanFilter {
 
   /** Runs against the PostgreSQL table named by the options. */
   public static RunReport run(LoanFilterOptions options) {
-    JdbcTarget target = target(options);
-    return run(
-        options,
-        PostgresSink.upsert(target, CsvRowParser.SOURCE_FILE, CsvRowParser.SOURCE_RECORD)
-            .withBatchSize(options.getJdbcBatchSize()),
-        target.toString());
+    return run(options, () -> {});
   }
 
-  /** Runs with any sink for the loans (tests swap it); {@code sinkName} goes in the report. */
-  public static RunReport run(LoanFilterOptions options, PTransform<PCollection<Row>, ? extends POutput> sink, String sinkName) {
+  /**
+   * Runs, and publishes the loaded rows only once the pipeline succeeded and every quality gate
+   * passed; {@code beforePublish} runs just before (tests simulate a crash there).
+   */
+  static RunReport run(LoanFilterOptions options, Runnable beforePublish) {
     PipelineRun run = PipelineRun.start(options);
-    SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo());
+    SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo(), options.getRunId());
+    List<InputFiles.Listed> listed = InputFiles.list(options.getInput());
+    Set<String> forced = options.getReprocess() == null ? Set.of() : Set.copyOf(InputFiles.resolve(options.getReprocess()));
+    JdbcTarget target = target(options);
+    run.output(target.toString());
+    PostgresSink sink =
+        PostgresSink.upsert(target, CsvRowParser.SOURCE_FILE, CsvRowParser.SOURCE_RECORD).withBatchSize(options.getJdbcBatchSize());
+
+    try (PostgresSink.Publication publication = run.prepare(sink::prepare)) {
+      IncrementalPlan plan =
+          IncrementalPlan.of(listed, options.getIncremental(), run.prepare(() -> publication.recordedInputs(NAME)), forced);
+      List<String> inputs = plan.paths();
+      lifecycle.checkInputs(inputs);
+      run.inputs(inputs).incremental(plan);
+
+      Pipeline pipeline = Pipeline.create(options);
+      Outputs outputs = run.prepare(() -> build(pipeline, options, inputs));
+      outputs.loans().apply("Load", sink);
+      outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
+      run.prepare(() -> {
+        publication.createTables(outputs.loans().getSchema());
+        return null;
+      });
+      return run.execute(
+          pipeline,
+          report -> {
+            beforePublish.run();
+            publication.publish(report.count(EtlMetrics.WRITTEN), NAME, options.getRunId(), plan.toRead());
+            lifecycle.apply(inputs).forEach(report::output);
+          });
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not release the load of " + target, e);
+    }
+  }
+
+  /**
+   * Runs with any sink for the loans (tests swap it); {@code sinkName} goes in the report. Nothing
+   * is staged or published: the sink itself is the load.
+   */
+  static RunReport run(LoanFilterOptions options, PTransform<PCollection<Row>, ? extends POutput> sink, String sinkName) {
+    PipelineRun run = PipelineRun.start(options);
+    SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo(), options.getRunId());
     List<String> inputs = InputFiles.resolve(options.getInput());
     lifecycle.checkInputs(inputs);
     run.inputs(inputs).output(sinkName);
 
     Pipeline pipeline = Pipeline.create(options);
-    Outputs outputs = build(pipeline, options, inputs);
+    Outputs outputs = run.prepare(() -> build(pipeline, options, inputs));
     outputs.loans().apply("Load", sink);
     outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
     return run.execute(pipeline, report -> lifecycle.apply(inputs).forEach(report::output));
   }
 
-  /** The pipeline up to (not including) the sink: parse, round, rename, filter. */
+  /**
+   * The pipeline up to (not including) the sink: parse, round, rename, filter. Checks every input's
+   * header first (see {@link CsvHeaderCheck}).
+   */
   public static Outputs build(Pipeline pipeline, LoanFilterOptions options, List<String> inputs) {
-    WithRejects<Row> parsed =
-        pipeline
-            .apply("ReadFiles", InputFiles.read(inputs))
-            .apply("Parse", ParseCsvFiles.as(SCHEMA).withSourceColumns().withRangeBytes(options.getReadRangeBytes()));
+    ParseCsvFiles parse = ParseCsvFiles.as(SCHEMA).withSourceColumns().withRangeBytes(options.getReadRangeBytes());
+    PCollection<Reject> badFiles =
+        pipeline.apply("BadHeaderFiles", CsvHeaderCheck.of(parse.parser(), options.getOnBadHeader()).check(inputs));
+    WithRejects<Row> parsed = pipeline.apply("ReadFiles", InputFiles.read(inputs)).apply("Parse", parse);
     PCollection<Row> loans =
         parsed
             .getOutput()
@@ -144,7 +192,13 @@ public final class LoanFilter {
                     RowFilter.notEqual("loan_status", options.getExcludeLoanStatus()),
                     RowFilter.notEqual("purpose", options.getExcludePurpose()),
                     RowFilter.atLeast("last_fico_range_low", options.getMinLastFicoRangeLow())));
-    return new Outputs(loans, parsed.getRejects());
+    PCollection<Reject> rejects = WithRejects.concat("AllRejects", parsed.getRejects(), badFiles);
+    RowRules rules = QualityGates.rowRules(options);
+    if (rules.isEmpty()) {
+      return new Outputs(loans, rejects);
+    }
+    WithRejects<Row> checked = loans.apply("Rules", rules);
+    return new Outputs(checked.getOutput(), WithRejects.concat("AllRulesRejects", rejects, checked.getRejects()));
   }
 
   static JdbcTarget target(LoanFilterOptions options) {

@@ -1,108 +1,81 @@
 package dev.beametl.pipelines;
 
+import dev.beametl.options.EtlOptions;
+import dev.beametl.options.OptionsSchema;
 import dev.beametl.options.PipelineCatalog;
-import java.beans.Introspector;
 import java.io.PrintStream;
-import java.lang.annotation.Annotation;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import org.apache.beam.sdk.options.Default;
-import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.Validation;
+import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * {@code <pipeline> --help}: the pipeline's own options (those declared in beam-etl's options
- * interfaces) with descriptions, defaults and whether they are required. Beam's own printout
- * would bury them under a hundred runner options.
+ * interfaces), required ones first, with descriptions, the defaults the run really uses, and an
+ * example input for that pipeline. Beam's own printout would bury them under a hundred runner
+ * options.
  */
 final class OptionsHelp {
-  private static final String OWN_PACKAGE = "dev.beametl.options";
+  private static final String INDENT = "      ";
+  private static final int WIDTH = 94;
 
   private OptionsHelp() {}
 
   static void print(PipelineCatalog.Entry entry, PrintStream out) {
+    List<OptionsSchema.Option> own = entry.schema().options().stream().filter(OptionsSchema.Option::isOwn).toList();
+    List<OptionsSchema.Option> required = own.stream().filter(entry::isRequired).toList();
     out.println("beam-etl " + entry.name() + ": " + entry.summary());
     out.println();
+    out.println("usage: beam-etl " + entry.name() + " "
+        + required.stream().map(o -> "--" + o.name() + "=<" + typeName(entry, o) + ">").collect(Collectors.joining(" "))
+        + " [--option=value ...]");
+    out.println();
+    out.println("required options:");
+    required.forEach(o -> print(entry, o, out));
+    out.println();
     out.println("options:");
-    for (Method getter : ownGetters(entry.optionsClass())) {
-      String name = propertyName(getter);
-      Description description = getter.getAnnotation(Description.class);
-      String type = getter.getReturnType().isEnum()
-          ? String.join("|", enumNames(getter.getReturnType()))
-          : getter.getReturnType().getSimpleName();
-      out.printf("  --%s=<%s>%s%n", name, type, getter.isAnnotationPresent(Validation.Required.class) ? "  (required)" : "");
-      if (description != null) {
-        out.println("      " + description.value());
-      }
-      String def = defaultOf(getter);
-      if (def != null) {
-        out.println("      default: " + def);
-      }
-    }
+    own.stream().filter(o -> !entry.isRequired(o) && !isShared(o)).forEach(o -> print(entry, o, out));
+    out.println();
+    out.println("options of every pipeline:");
+    own.stream().filter(o -> !entry.isRequired(o) && isShared(o)).forEach(o -> print(entry, o, out));
     out.println();
     out.println("Also accepted: --runner=DirectRunner|SparkRunner, --sparkMaster=local[N], --awsRegion, --endpoint, and Beam's other options.");
   }
 
-  private static List<Method> ownGetters(Class<?> options) {
-    Set<String> seen = new LinkedHashSet<>();
-    List<Method> getters = new ArrayList<>();
-    List<Class<?>> interfaces = new ArrayList<>();
-    collect(options, interfaces);
-    for (Class<?> iface : interfaces) {
-      if (!iface.getPackageName().equals(OWN_PACKAGE)) {
-        continue;
+  private static void print(PipelineCatalog.Entry entry, OptionsSchema.Option option, PrintStream out) {
+    out.printf("  --%s=<%s>%s%n", option.name(), typeName(entry, option), entry.isRequired(option) ? "  (required)" : "");
+    option.description().ifPresent(d -> wrap(d).forEach(line -> out.println(INDENT + line)));
+    if (option.name().equals("input")) {
+      out.println(INDENT + "e.g. " + entry.exampleInput());
+    }
+    entry.defaultOf(option).ifPresent(d -> out.println(INDENT + "default: " + d));
+  }
+
+  /** Declared by the options every pipeline has (run id, rejects, report, S3 access). */
+  private static boolean isShared(OptionsSchema.Option option) {
+    return option.getter().getDeclaringClass().isAssignableFrom(EtlOptions.class);
+  }
+
+  /** The text in lines of at most {@link #WIDTH} characters, broken at spaces. */
+  private static List<String> wrap(String text) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String word : text.split(" ")) {
+      if (line.length() > 0 && line.length() + 1 + word.length() > WIDTH) {
+        lines.add(line.toString());
+        line.setLength(0);
       }
-      for (Method m : iface.getDeclaredMethods()) {
-        if (m.getParameterCount() == 0 && (m.getName().startsWith("get") || m.getName().startsWith("is")) && seen.add(m.getName())) {
-          getters.add(m);
-        }
-      }
+      line.append(line.length() > 0 ? " " : "").append(word);
     }
-    return getters;
+    lines.add(line.toString());
+    return lines;
   }
 
-  private static void collect(Class<?> iface, List<Class<?>> out) {
-    if (out.contains(iface)) {
-      return;
+  /** An enum's values (for --outputFormat only those this pipeline writes), else the Java type's short name. */
+  private static String typeName(PipelineCatalog.Entry entry, OptionsSchema.Option option) {
+    if (option.name().equals("outputFormat") && !entry.outputFormats().isEmpty()) {
+      return entry.outputFormats().stream().map(f -> f.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining("|"));
     }
-    out.add(iface);
-    for (Class<?> parent : iface.getInterfaces()) {
-      collect(parent, out);
-    }
-  }
-
-  private static String propertyName(Method getter) {
-    String n = getter.getName();
-    return Introspector.decapitalize(n.startsWith("get") ? n.substring(3) : n.substring(2));
-  }
-
-  private static List<String> enumNames(Class<?> type) {
-    List<String> names = new ArrayList<>();
-    for (Object c : type.getEnumConstants()) {
-      names.add(c.toString().toLowerCase(java.util.Locale.ROOT));
-    }
-    return names;
-  }
-
-  private static String defaultOf(Method getter) {
-    for (Annotation a : getter.getAnnotations()) {
-      if (a instanceof Default.String s) {
-        return s.value();
-      } else if (a instanceof Default.Integer i) {
-        return String.valueOf(i.value());
-      } else if (a instanceof Default.Long l) {
-        return String.valueOf(l.value());
-      } else if (a instanceof Default.Double d) {
-        return String.valueOf(d.value());
-      } else if (a instanceof Default.Boolean b) {
-        return String.valueOf(b.value());
-      } else if (a instanceof Default.Enum e) {
-        return e.value().toLowerCase(java.util.Locale.ROOT);
-      }
-    }
-    return null;
+    return option.typeName();
   }
 }

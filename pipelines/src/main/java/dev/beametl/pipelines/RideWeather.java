@@ -3,6 +3,7 @@ package dev.beametl.pipelines;
 import dev.beametl.options.RideWeatherOptions;
 import dev.beametl.transforms.files.InputFiles;
 import dev.beametl.transforms.rejects.Reject;
+import dev.beametl.transforms.gates.RowRules;
 import dev.beametl.transforms.rejects.WithRejects;
 import dev.beametl.transforms.rejects.WriteRejects;
 import dev.beametl.transforms.report.RunReport;
@@ -74,7 +75,12 @@ public final class RideWeather {
         parsed
             .getOutput()
             .apply("Enrich", EnrichRides.withStations(stations).withMagicPerDistance(options.getMagicPerDistance()));
-    return new Outputs(rides, parsed.getRejects());
+    RowRules rules = QualityGates.rowRules(options);
+    if (rules.isEmpty()) {
+      return new Outputs(rides, parsed.getRejects());
+    }
+    WithRejects<Row> checked = rides.apply("Rules", rules);
+    return new Outputs(checked.getOutput(), WithRejects.concat("AllRejects", parsed.getRejects(), checked.getRejects()));
   }
 
   /** The one file {@code --stations} names: the tie rule needs a single, ordered list. */

@@ -36,13 +36,13 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * fare, distance, tip and total (nulls skipped) and the trip count -> Parquet or CSV files ->
  * optionally the table {@code nyc.main_data} replaced with them in one transaction.
  *
- * <p>Counts: {@code read} staging rows, each {@code written} into exactly one group (or rejected,
- * for a CSV staging value that does not parse); {@code groups} gold rows; {@code loaded} rows in
- * PostgreSQL, {@code loads} for a Redshift COPY.
+ * <p>Counts: {@code read} staging rows, each {@code aggregated} into exactly one group (or
+ * rejected, for a CSV staging value that does not parse); {@code written} gold rows (also {@code
+ * groups}); {@code loaded} rows in PostgreSQL, {@code loads} for a Redshift COPY.
  */
 public final class TaxiGold {
   public static final String NAME = "taxi-gold";
-  public static final String DEFAULT_TABLE = "nyc.main_data";
+  public static final String DEFAULT_TABLE = TaxiGoldOptions.DEFAULT_TABLE;
 
   /** The staging columns the gold needs: only these are decoded from Parquet. */
   static final Schema INPUT =
@@ -56,14 +56,20 @@ public final class TaxiGold {
           .addNullableDoubleField("total_amount")
           .build();
 
+  static final List<String> KEYS = List.of("pulocationid", "trip_type", "payment_type");
+
+  /** TLC files give money in cents and distances in hundredths of a mile: sums keep that scale. */
+  static final int SUM_DECIMALS = 2;
+
   /** The gold: the original's sum of fares, plus the trip count and the other sums. */
   static GroupTotals totals() {
-    return GroupTotals.by("pulocationid", "trip_type", "payment_type")
+    return GroupTotals.by(KEYS.toArray(String[]::new))
         .sum("fare_amount", "total_fare_amount")
         .count("trip_count")
         .sum("trip_distance", "total_trip_distance")
         .sum("tip_amount", "total_tip_amount")
-        .sum("total_amount", "total_amount");
+        .sum("total_amount", "total_amount")
+        .roundedTo(SUM_DECIMALS);
   }
 
   /** The gold rows and the staging rows rejected on the way. */
@@ -84,14 +90,11 @@ public final class TaxiGold {
    * a JDBC connection to {@code --jdbcUrl} when not null (tests record it: no Redshift here).
    */
   public static RunReport run(TaxiGoldOptions options, SqlSession.Factory redshiftSessions) {
-    OutputFormat format = TaxiStaging.checkFormat(options.getOutputFormat());
+    OutputFormat format = options.getOutputFormat();
     LoadTo loadTo = options.getLoadTo();
     JdbcTarget target = loadTo == LoadTo.NONE ? null : target(options);
     RedshiftCopyReplace redshift = null;
     if (loadTo == LoadTo.REDSHIFT) {
-      if (format != OutputFormat.PARQUET) {
-        throw new IllegalArgumentException("--loadTo=redshift COPYs Parquet: use --outputFormat=parquet");
-      }
       redshift =
           redshiftSessions == null
               ? RedshiftCopyReplace.of(target, options.getOutput(), options.getRedshiftIamRole())
@@ -103,8 +106,10 @@ public final class TaxiGold {
 
     Pipeline pipeline = Pipeline.create(options);
     Outputs outputs = build(pipeline, inputs);
-    int shards = options.getOutputShards() == 0 ? 1 : options.getOutputShards();
-    WriteFilesResult<Void> written = outputs.gold().apply("WriteGold", WriteRows.to(options.getOutput(), format).withNumShards(shards));
+    // One file (the default) is sorted by the keys, as a user reads it; more files are not sorted.
+    WriteRows write = WriteRows.to(options.getOutput(), format).countingWritten();
+    write = options.getOutputShards() <= 1 ? write.sortedBy(KEYS) : write.withNumShards(options.getOutputShards());
+    WriteFilesResult<Void> written = outputs.gold().apply("WriteGold", write);
     PCollection<String> files = written.getPerDestinationOutputFilenames().apply("FileNames", Values.create());
     outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
     switch (loadTo) {

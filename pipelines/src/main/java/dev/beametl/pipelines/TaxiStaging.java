@@ -2,10 +2,12 @@ package dev.beametl.pipelines;
 
 import dev.beametl.options.FileOutputOptions.OutputFormat;
 import dev.beametl.options.TaxiStagingOptions;
+import dev.beametl.transforms.csv.CsvHeaderCheck;
 import dev.beametl.transforms.csv.ParseCsvFiles;
 import dev.beametl.transforms.files.InputFiles;
 import dev.beametl.transforms.files.SourceLifecycle;
 import dev.beametl.transforms.files.WriteRows;
+import dev.beametl.transforms.gates.RowRules;
 import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;
 import dev.beametl.transforms.rejects.WriteRejects;
@@ -14,10 +16,12 @@ import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.Row;
 
 /**
@@ -68,15 +72,14 @@ public final class TaxiStaging {
   }
 
   public static RunReport run(TaxiStagingOptions options) {
-    checkFormat(options.getOutputFormat());
     PipelineRun run = PipelineRun.start(options);
-    SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo());
+    SourceLifecycle lifecycle = SourceLifecycle.of(options.getAfterLoad(), options.getArchiveTo(), options.getRunId());
     List<String> inputs = InputFiles.resolve(options.getInput());
     lifecycle.checkInputs(inputs);
     run.inputs(inputs).output(options.getOutput());
 
     Pipeline pipeline = Pipeline.create(options);
-    Outputs outputs = build(pipeline, options, inputs);
+    Outputs outputs = run.prepare(() -> build(pipeline, options, inputs));
     outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
     return run.execute(pipeline, report -> lifecycle.apply(inputs).forEach(report::output));
   }
@@ -87,25 +90,31 @@ public final class TaxiStaging {
    * redistributed into exactly N files (which costs a shuffle of every row).
    */
   public static Outputs build(Pipeline pipeline, TaxiStagingOptions options, List<String> inputs) {
-    OutputFormat format = checkFormat(options.getOutputFormat());
+    OutputFormat format = options.getOutputFormat();
     ParseCsvFiles parse = ParseCsvFiles.as(SCHEMA).withIgnoredColumns(DROPPED_COLUMN);
+    PCollection<Reject> badFiles =
+        pipeline.apply("BadHeaderFiles", CsvHeaderCheck.of(parse.parser(), options.getOnBadHeader()).check(inputs));
     PCollection<FileIO.ReadableFile> files = pipeline.apply("ReadFiles", InputFiles.readEvenly(inputs));
-    if (options.getOutputShards() == 0) {
+    RowRules rules = QualityGates.rowRules(options);
+    if (options.getOutputShards() == 0 && rules.isEmpty()) {
       WithRejects<String> written = files.apply("ParseAndWrite", parse.writeTo(options.getOutput(), format));
-      return new Outputs(written.getOutput(), written.getRejects());
+      return new Outputs(written.getOutput(), withBadFiles(written.getRejects(), badFiles));
     }
+    // Row rules need the rows as a collection, so they take the parse-then-write path.
     WithRejects<Row> parsed = files.apply("Parse", parse);
+    PCollection<Row> rows = parsed.getOutput();
+    PCollection<Reject> rejects = parsed.getRejects();
+    if (!rules.isEmpty()) {
+      WithRejects<Row> checked = rows.apply("Rules", rules);
+      rows = checked.getOutput();
+      rejects = WithRejects.concat("AllRejects", rejects, checked.getRejects());
+    }
     WriteFilesResult<Void> written =
-        parsed.getOutput()
-            .apply("Write", WriteRows.to(options.getOutput(), format).withNumShards(options.getOutputShards()).countingWritten());
-    return new Outputs(written.getPerDestinationOutputFilenames().apply("FileNames", Values.create()), parsed.getRejects());
+        rows.apply("Write", WriteRows.to(options.getOutput(), format).withNumShards(options.getOutputShards()).countingWritten());
+    return new Outputs(written.getPerDestinationOutputFilenames().apply("FileNames", Values.create()), withBadFiles(rejects, badFiles));
   }
 
-  /** The taxi pipelines write Parquet or CSV (the gold reads either back). */
-  static OutputFormat checkFormat(OutputFormat format) {
-    if (format != OutputFormat.PARQUET && format != OutputFormat.CSV) {
-      throw new IllegalArgumentException("--outputFormat must be parquet or csv for the taxi pipelines, got " + format.name().toLowerCase());
-    }
-    return format;
+  private static PCollection<Reject> withBadFiles(PCollection<Reject> rejects, PCollection<Reject> badFiles) {
+    return PCollectionList.of(rejects).and(badFiles).apply("AllRejects", Flatten.pCollections());
   }
 }

@@ -56,7 +56,9 @@ class DatasetSummaryGoldenTest {
 
     assertThat(report.status(), is(RunReport.SUCCEEDED));
     assertThat(report.count("read"), is(200L));
-    assertThat(report.count("written"), is(200L));
+    assertThat(report.count("aggregated"), is(200L));
+    assertThat(report.count("written"), is(5L));
+    assertThat(report.balanced(), is(true));
     assertThat(report.count("filtered"), is(0L));
     assertThat(report.count("rejected"), is(0L));
     assertThat(report.count("groups"), is(5L));

@@ -51,7 +51,9 @@ class DatasetSummaryTest {
                 "--runReport=" + tmp.resolve("report.json")));
 
     assertThat(report.count("read"), is(15L));
-    assertThat(report.count("written"), is(10L));
+    assertThat(report.count("aggregated"), is(10L));
+    assertThat(report.count("written"), is(4L));
+    assertThat(report.balanced(), is(true));
     assertThat(report.count("rejected"), is(5L));
     assertThat(report.count("groups"), is(4L));
     assertThat(report.rejectReasons(), is(Map.of("unparsable_value", 3L, "extra_field", 1L, "missing_field", 1L)));

@@ -73,18 +73,21 @@ class LoanFilterBadInputTest {
                 "--jdbcUrl=" + pg.jdbcUrl(),
                 "--jdbcUser=" + PostgresServer.USER,
                 "--table=bad_input",
+                "--onBadHeader=reject",
                 "--rejects=" + rejects,
                 "--runReport=" + tmp.resolve("report.json")));
 
     assertThat(report.status(), is(RunReport.SUCCEEDED));
-    assertThat(report.count("read"), is(17L));
+    // 17 records, and the headers of the two files whose header does not fit.
+    assertThat(report.count("read"), is(19L));
     assertThat(report.count("written"), is(7L));
     assertThat(report.count("filtered"), is(1L));
-    assertThat(report.count("rejected"), is(9L));
+    assertThat(report.count("rejected"), is(11L));
+    assertThat(report.count("rejectedFiles"), is(2L));
     assertThat(report.balanced(), is(true));
     assertThat(
         report.rejectReasons(),
-        is(Map.of("unparsable_value", 2L, "missing_field", 1L, "extra_field", 1L, "bad_header", 3L, "invalid_encoding", 1L, "malformed_csv", 1L)));
+        is(Map.of("unparsable_value", 2L, "missing_field", 1L, "extra_field", 1L, "bad_header", 5L, "invalid_encoding", 1L, "malformed_csv", 1L)));
 
     List<String> loaded = new ArrayList<>();
     try (Connection c = pg.connect();
@@ -101,7 +104,7 @@ class LoanFilterBadInputTest {
     for (String line : Files.readAllLines(rejects)) {
       lines.add(json.readTree(line));
     }
-    assertThat(lines.size(), is(9));
+    assertThat(lines.size(), is(11));
     JsonNode badId = lines.stream().filter(l -> "id".equals(l.get("column").asText())).findFirst().orElseThrow();
     assertThat(badId.get("reason").asText(), is("unparsable_value"));
     assertThat(badId.get("source").asText(), is(in.resolve("bad_values.csv").toString()));

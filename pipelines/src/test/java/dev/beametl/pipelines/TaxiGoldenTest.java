@@ -1,7 +1,9 @@
 package dev.beametl.pipelines;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
@@ -15,13 +17,18 @@ import dev.beametl.options.TaxiGoldOptions;
 import dev.beametl.options.TaxiStagingOptions;
 import dev.beametl.testing.Processes;
 import dev.beametl.transforms.report.RunReport;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -99,8 +106,10 @@ class TaxiGoldenTest {
 
     assertThat(report.status(), is(RunReport.SUCCEEDED));
     assertThat(report.count("read"), is(8L));
-    assertThat(report.count("written"), is(8L));
+    assertThat(report.count("aggregated"), is(8L));
+    assertThat(report.count("written"), is(6L));
     assertThat(report.count("groups"), is(6L));
+    assertThat(report.balanced(), is(true));
     assertThat(TaxiTestFiles.files(tmp.resolve("gold"), "parquet"), hasSize(1));
     assertThat(goldRows(TaxiTestFiles.readParquet(tmp.resolve("gold"))), containsInAnyOrder(EXPECTED_GOLD.toArray()));
   }
@@ -171,6 +180,74 @@ class TaxiGoldenTest {
     assertThat(report.count("rejected"), is(0L));
     List<Map<String, Object>> rows = TaxiTestFiles.readParquet(tmp.resolve("staging"));
     assertThat(rows.stream().mapToDouble(r -> (Double) r.get("fare_amount")).sum(), is(98.2));
+  }
+
+  /**
+   * The June 2020 head's trips spread over four files with random amounts in cents (20,000 trips,
+   * 48 groups): summed as doubles they read like 94.50999999999999. The gold holds each group's
+   * exact decimal sum rounded to the inputs' 2 decimals, in one CSV file sorted by its keys.
+   */
+  @Test
+  void goldSumsReadAsDecimalsInOneFileSortedByKeys() throws Exception {
+    String head = Files.readString(Processes.sharedData().resolve(TaxiTestFiles.JUNE_HEAD));
+    List<String> lines = List.of(head.substring(0, head.lastIndexOf('\n')).split("\n"));
+    String header = lines.get(0);
+    List<String[]> trips = lines.subList(1, lines.size()).stream().map(l -> l.split(",", -1)).toList();
+    Random random = new Random(17);
+    // key (pulocationid, trip_type, payment_type) -> exact sums of fare, distance, tip, total; then the count
+    Map<List<Long>, BigDecimal[]> expected = new TreeMap<>(Comparator.comparing((List<Long> k) -> k.get(0)).thenComparing(k -> k.get(1)).thenComparing(k -> k.get(2)));
+    Map<List<Long>, Long> counts = new HashMap<>();
+    Path raw = Files.createDirectories(tmp.resolve("raw"));
+    for (int file = 0; file < 4; file++) {
+      StringBuilder csv = new StringBuilder(header).append('\n');
+      for (int i = 0; i < 5_000; i++) {
+        String[] trip = trips.get(random.nextInt(trips.size())).clone();
+        List<Long> key = List.of(Long.parseLong(trip[5]), 1L + random.nextInt(2), 1L + random.nextInt(3));
+        trip[18] = key.get(1).toString();
+        trip[17] = key.get(2).toString();
+        BigDecimal[] amounts = new BigDecimal[4];
+        int[] columns = {9, 8, 12, 16}; // fare_amount, trip_distance, tip_amount, total_amount
+        for (int a = 0; a < 4; a++) {
+          amounts[a] = BigDecimal.valueOf(random.nextInt(10_000), 2);
+          trip[columns[a]] = amounts[a].toPlainString();
+        }
+        BigDecimal[] sums = expected.computeIfAbsent(key, k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO});
+        for (int a = 0; a < 4; a++) {
+          sums[a] = sums[a].add(amounts[a]);
+        }
+        counts.merge(key, 1L, Long::sum);
+        csv.append(String.join(",", trip)).append('\n');
+      }
+      Files.writeString(raw.resolve("green_tripdata_2020-0" + (file + 1) + ".csv"), csv);
+    }
+    staging(raw.resolve("*.csv"), tmp.resolve("staging"), "parquet");
+
+    RunReport report =
+        TaxiGold.run(
+            gold(
+                "--input=" + tmp.resolve("staging"),
+                "--output=" + tmp.resolve("gold"),
+                "--outputFormat=csv",
+                "--rejects=" + tmp.resolve("gold-rejects.jsonl"),
+                "--runReport=" + tmp.resolve("gold-report.json")));
+
+    assertThat(report.count("read"), is(20_000L));
+    assertThat(report.count("aggregated"), is(20_000L));
+    assertThat(report.count("written"), is((long) expected.size()));
+    assertThat(report.balanced(), is(true));
+    assertThat(report.summary(), containsString("read 20000, aggregated 20000, written " + expected.size() + ","));
+    List<String> goldLines = new ArrayList<>();
+    expected.forEach(
+        (key, sums) ->
+            goldLines.add(
+                String.format(
+                    "%d,%d,%d,%s,%d,%s,%s,%s",
+                    key.get(0), key.get(1), key.get(2), sums[0].doubleValue(), counts.get(key), sums[1].doubleValue(), sums[2].doubleValue(), sums[3].doubleValue())));
+    List<Path> files = TaxiTestFiles.files(tmp.resolve("gold"), "csv");
+    assertThat(files, hasSize(1));
+    List<String> written = Files.readAllLines(files.get(0), StandardCharsets.UTF_8);
+    assertThat(written.get(0), is(String.join(",", GOLD_COLUMNS)));
+    assertThat(written.subList(1, written.size()), contains(goldLines.toArray()));
   }
 
   RunReport staging(Path input, Path output, String format) {

@@ -5,13 +5,17 @@ import org.apache.beam.sdk.metrics.Metrics;
 
 /**
  * The counters a run report is built from. Every record read ends in exactly one of written,
- * filtered or rejected, so {@code read = written + filtered + rejected} holds for every run.
+ * filtered or rejected, so {@code read = written + filtered + rejected} holds for every run. In an
+ * aggregation a record ends aggregated instead, {@code read = aggregated + filtered + rejected},
+ * and {@code written} counts the output rows.
  */
 public final class EtlMetrics {
   public static final String NAMESPACE = "beam-etl";
   public static final String READ = "read";
   public static final String WRITTEN = "written";
   public static final String FILTERED = "filtered";
+  /** Records folded into an aggregate's output rows (their outcome, in place of written). */
+  public static final String AGGREGATED = "aggregated";
   public static final String REJECTED = "rejected";
   /** Prefix of the per-reason reject counters: {@code rejected.<reason>}. */
   public static final String REJECTED_PREFIX = "rejected.";
@@ -24,6 +28,10 @@ public final class EtlMetrics {
 
   public static Counter written() {
     return Metrics.counter(NAMESPACE, WRITTEN);
+  }
+
+  public static Counter aggregated() {
+    return Metrics.counter(NAMESPACE, AGGREGATED);
   }
 
   public static Counter filtered() {

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -42,10 +44,11 @@ import org.apache.beam.sdk.values.Row;
  * large elements instead of one small element per group, which runners handle far better (the
  * DirectRunner makes a bundle per key; Spark's own map-side combine would re-measure every map's
  * size as it goes). Meant for results of up to a few million groups. Sums are exact
- * ({@link ExactSum}), so the result does not depend on how a runner splits and orders the work.
+ * ({@link ExactSum}), so the result does not depend on how a runner splits and orders the work;
+ * {@link #roundedTo} rounds them once, at the end, to the decimals of the inputs.
  *
- * <p>Counts: {@code written} for each row folded into a group (every input row is), {@code groups}
- * for each output row.
+ * <p>Counts: {@code aggregated} for each row folded into a group (every input row is), {@code
+ * groups} for each output row. The rows' sink counts them {@code written}.
  */
 public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<Row>> {
   /** A bundle with this many distinct groups hands its accumulators on, so memory stays bounded. */
@@ -60,12 +63,17 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
     }
   }
 
+  /** Sums are not rounded. */
+  private static final int EXACT = -1;
+
   private final List<String> keys;
   private final List<Measure> measures;
+  private final int sumDecimals;
 
-  private GroupTotals(List<String> keys, List<Measure> measures) {
+  private GroupTotals(List<String> keys, List<Measure> measures, int sumDecimals) {
     this.keys = keys;
     this.measures = measures;
+    this.sumDecimals = sumDecimals;
   }
 
   /** Groups by these columns (at least one). */
@@ -73,7 +81,7 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
     if (keys.length == 0) {
       throw new IllegalArgumentException("group by needs at least one key column");
     }
-    return new GroupTotals(List.of(keys), List.of());
+    return new GroupTotals(List.of(keys), List.of(), EXACT);
   }
 
   /** Adds {@code output}: the number of rows in the group. */
@@ -89,7 +97,19 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
   private GroupTotals with(Measure m) {
     List<Measure> all = new ArrayList<>(measures);
     all.add(m);
-    return new GroupTotals(keys, List.copyOf(all));
+    return new GroupTotals(keys, List.copyOf(all), sumDecimals);
+  }
+
+  /**
+   * Sums rounded half-up to {@code decimals} places, from their exact value: for inputs with that
+   * many decimals (money in cents) a sum reads as a person would write it, {@code 94.51}, not as
+   * the nearest double to a binary sum ({@code 94.50999999999999}).
+   */
+  public GroupTotals roundedTo(int decimals) {
+    if (decimals < 0) {
+      throw new IllegalArgumentException("sums are rounded to >= 0 decimals, got " + decimals);
+    }
+    return new GroupTotals(keys, measures, decimals);
   }
 
   @Override
@@ -116,7 +136,7 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
   }
 
   /** Where the keys and measures are in the input, and the schemas of the keys and the output. */
-  private record Plan(Schema keySchema, int[] keyFields, int[] sumFields, Schema output) implements Serializable {}
+  private record Plan(Schema keySchema, int[] keyFields, int[] sumFields, int sumDecimals, Schema output) implements Serializable {}
 
   private Plan plan(Schema input) {
     Schema.Builder keySchema = Schema.builder();
@@ -141,7 +161,7 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
         outputSchema.addNullableDoubleField(measure.output());
       }
     }
-    return new Plan(keyRows, keyFields, sumFields, outputSchema.build());
+    return new Plan(keyRows, keyFields, sumFields, sumDecimals, outputSchema.build());
   }
 
   /** Gathers the partial totals per bucket, merges them, and emits a row per group. */
@@ -149,7 +169,7 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
     return partials
         .setCoder(KvCoder.of(VarIntCoder.of(), TotalsMapCoder.of(RowCoder.of(plan.keySchema()), plan.sumFields().length)))
         .apply("GatherPerBucket", GroupByKey.create())
-        .apply("MergeToRows", ParDo.of(new MergeToRowsFn(plan.output(), plan.sumFields())))
+        .apply("MergeToRows", ParDo.of(new MergeToRowsFn(plan)))
         .setRowSchema(plan.output());
   }
 
@@ -341,7 +361,7 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
 
   /** Combiner lifting by hand: one accumulator per group per bundle, handed on at the bundle's end. */
   private static final class FoldFn extends DoFn<Row, KV<Integer, Map<Row, Totals>>> {
-    private final Counter written = EtlMetrics.written();
+    private final Counter aggregated = EtlMetrics.aggregated();
     private final Plan plan;
     private transient Folder folder;
     private transient long folded;
@@ -364,14 +384,14 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
       }
       // Counted in batches: a metric update per row is a measurable share of folding it.
       if (++folded % 10_000 == 0) {
-        written.inc(10_000);
+        aggregated.inc(10_000);
       }
     }
 
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
       folder.handOn().forEach(kv -> context.output(kv, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE));
-      written.inc(folded % 10_000);
+      aggregated.inc(folded % 10_000);
       folder = null;
     }
   }
@@ -379,7 +399,7 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
   /** {@link FoldFn} over the rows of Parquet files, read here. */
   private static final class FoldFilesFn extends DoFn<FileIO.ReadableFile, KV<Integer, Map<Row, Totals>>> {
     private final Counter read = EtlMetrics.read();
-    private final Counter written = EtlMetrics.written();
+    private final Counter aggregated = EtlMetrics.aggregated();
     private final Plan plan;
     private final Schema columns;
     private transient Folder folder;
@@ -409,7 +429,7 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
               folder.handOn().forEach(out::output);
             }
           });
-      written.inc(rows[0]);
+      aggregated.inc(rows[0]);
     }
 
     @FinishBundle
@@ -430,10 +450,12 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
     private final Counter groups = EtlMetrics.counter("groups");
     private final Schema output;
     private final int[] sumFields;
+    private final int sumDecimals;
 
-    MergeToRowsFn(Schema output, int[] sumFields) {
-      this.output = output;
-      this.sumFields = sumFields;
+    MergeToRowsFn(Plan plan) {
+      this.output = plan.output();
+      this.sumFields = plan.sumFields();
+      this.sumDecimals = plan.sumDecimals();
     }
 
     @ProcessElement
@@ -447,11 +469,22 @@ public final class GroupTotals extends PTransform<PCollection<Row>, PCollection<
         Totals totals = group.getValue();
         for (int m = 0; m < sumFields.length; m++) {
           ExactSum sum = totals.sums[m];
-          values.add(sumFields[m] < 0 ? (Object) totals.count : (sum.isEmpty() ? null : sum.value()));
+          values.add(sumFields[m] < 0 ? (Object) totals.count : (sum.isEmpty() ? null : rounded(sum.value())));
         }
         groups.inc();
         out.output(Row.withSchema(output).attachValues(values));
       }
+    }
+
+    /**
+     * The sum is the double nearest its exact value, within far less than half a unit of the last
+     * decimal kept for inputs of that many decimals, so this rounds the exact sum.
+     */
+    private double rounded(double sum) {
+      if (sumDecimals == EXACT || !Double.isFinite(sum)) {
+        return sum;
+      }
+      return new BigDecimal(sum).setScale(sumDecimals, RoundingMode.HALF_UP).doubleValue();
     }
   }
 }

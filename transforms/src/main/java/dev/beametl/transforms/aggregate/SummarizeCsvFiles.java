@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>The partials are merged by a shuffle on the group keys, which scales to any number of groups;
  * or, with {@link #mergedOnOneWorker()}, by one worker holding every group.
  *
- * <p>Counts: {@code read} every record; {@code written} every record aggregated into a group;
- * {@code groups} every output row; {@code files}. Rejects are counted where they are written.
+ * <p>Counts: {@code read} every record; {@code aggregated} every record folded into a group;
+ * {@code groups} every output row (the rows' sink counts them {@code written}); {@code files}. Rejects are counted where they are written.
  */
 public final class SummarizeCsvFiles extends PTransform<PCollection<FileIO.ReadableFile>, WithRejects<Row>> {
   public static final String GROUPS = "groups";
@@ -84,6 +84,11 @@ public final class SummarizeCsvFiles extends PTransform<PCollection<FileIO.Reada
     return new SummarizeCsvFiles(spec, columns, true);
   }
 
+  /** How the files' headers are bound and their records parsed (for {@link dev.beametl.transforms.csv.CsvHeaderCheck}). */
+  public CsvRowParser parser() {
+    return CsvRowParser.of(columns, "parse").allowingExtraColumns();
+  }
+
   @Override
   public WithRejects<Row> expand(PCollection<FileIO.ReadableFile> files) {
     Schema output = spec.outputSchema(columns);
@@ -91,7 +96,7 @@ public final class SummarizeCsvFiles extends PTransform<PCollection<FileIO.Reada
     Schema keySchema = new Schema(output.getFields().subList(0, keyCount));
     Schema valueSchema = new Schema(output.getFields().subList(keyCount, output.getFieldCount()));
     SummaryCombineFn measures = new SummaryCombineFn(columns, spec.measures(), valueSchema);
-    CsvRowParser parser = CsvRowParser.of(columns, "parse").allowingExtraColumns();
+    CsvRowParser parser = parser();
     int[] keyFields = spec.keys().stream().mapToInt(columns::indexOf).toArray();
 
     PCollectionTuple parsed =
@@ -117,7 +122,7 @@ public final class SummarizeCsvFiles extends PTransform<PCollection<FileIO.Reada
   private static final class PartialSummaryFn extends DoFn<FileIO.ReadableFile, KV<Row, SummaryCombineFn.Stats>> {
     private static final Logger LOG = LoggerFactory.getLogger(PartialSummaryFn.class);
     private final Counter read = EtlMetrics.read();
-    private final Counter written = EtlMetrics.written();
+    private final Counter aggregated = EtlMetrics.aggregated();
     private final Counter files = EtlMetrics.counter("files");
     private final CsvRowParser parser;
     private final int[] keyFields;
@@ -143,7 +148,7 @@ public final class SummarizeCsvFiles extends PTransform<PCollection<FileIO.Reada
               @Override
               public void row(Row row) {
                 measures.addInput(groups.computeIfAbsent(keyOf(row), k -> measures.createAccumulator()), row);
-                written.inc();
+                aggregated.inc();
               }
 
               @Override

@@ -35,7 +35,10 @@ public final class FileByteSource implements CsvFileReader.ByteSource, Serializa
     Compression compression = Compression.detect(file);
     ReadableByteChannel channel = FileSystems.open(FileSystems.matchNewResource(file, false));
     if (compression == Compression.UNCOMPRESSED && channel instanceof SeekableByteChannel seekable) {
-      seekable.position(offset);
+      // Not at 0: S3's channel refuses any position of an empty object.
+      if (offset > 0) {
+        seekable.position(offset);
+      }
       return Channels.newInputStream(seekable);
     }
     InputStream in = Channels.newInputStream(compression.readDecompressed(channel));

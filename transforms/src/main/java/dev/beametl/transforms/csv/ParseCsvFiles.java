@@ -59,6 +59,11 @@ public final class ParseCsvFiles extends PTransform<PCollection<FileIO.ReadableF
     return new ParseCsvFiles(parser, bytes);
   }
 
+  /** How the files' headers are bound and their records parsed (for {@link CsvHeaderCheck}). */
+  public CsvRowParser parser() {
+    return parser;
+  }
+
   /** Parses and writes the rows straight to files under {@code directory}, one per input range (see {@link ParseCsvToFiles}). */
   public ParseCsvToFiles writeTo(String directory, OutputFormat format) {
     return new ParseCsvToFiles(parser, rangeBytes, directory, format);

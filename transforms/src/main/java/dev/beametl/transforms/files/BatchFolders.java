@@ -150,6 +150,7 @@ public final class BatchFolders {
       }
     }
     if (archive != null) {
+      refuseToOverwrite(sources, targets);
       if ("file".equals(archive.getScheme())) {
         for (ResourceId target : targets) {
           Files.createDirectories(Paths.get(target.getCurrentDirectory().toString()));
@@ -163,6 +164,28 @@ public final class BatchFolders {
     }
     removeEmptyLocalFolders(batches);
     return archived;
+  }
+
+  /**
+   * An archive never overwrites: a file already archived under the same name stays, and nothing
+   * moves. A source already gone (moved by an interrupted earlier clean-up) is not a clash.
+   */
+  private static void refuseToOverwrite(List<ResourceId> sources, List<ResourceId> targets) throws IOException {
+    List<MatchResult> from = FileSystems.match(sources.stream().map(ResourceId::toString).toList(), EmptyMatchTreatment.ALLOW);
+    List<MatchResult> to = FileSystems.match(targets.stream().map(ResourceId::toString).toList(), EmptyMatchTreatment.ALLOW);
+    List<String> taken = new ArrayList<>();
+    for (int i = 0; i < targets.size(); i++) {
+      if (exists(from.get(i)) && exists(to.get(i))) {
+        taken.add(targets.get(i).toString());
+      }
+    }
+    if (!taken.isEmpty()) {
+      throw new IOException("refusing to archive: " + taken + " already exist and are never overwritten; nothing was moved");
+    }
+  }
+
+  private static boolean exists(MatchResult match) throws IOException {
+    return match.status() == MatchResult.Status.OK && !match.metadata().isEmpty();
   }
 
   /** Object stores have no folders; local ones would pile up empty, so remove those left empty. */

@@ -2,10 +2,13 @@ package dev.beametl.transforms.files;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
@@ -28,6 +31,9 @@ import org.apache.beam.sdk.values.PCollection;
 public final class InputFiles {
   private InputFiles() {}
 
+  /** An input as listed at the start of a run: enough to tell later whether it changed. */
+  public record Listed(String path, long sizeBytes, long lastModifiedMillis) implements Serializable {}
+
   /**
    * Every file matching the comma-separated patterns, sorted, without duplicates.
    *
@@ -35,11 +41,16 @@ public final class InputFiles {
    * @throws UncheckedIOException when the file system cannot be listed
    */
   public static List<String> resolve(String patterns) {
+    return list(patterns).stream().map(Listed::path).toList();
+  }
+
+  /** As {@link #resolve}, with each file's size and modification time. */
+  public static List<Listed> list(String patterns) {
     List<String> specs = Arrays.stream(patterns.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     if (specs.isEmpty()) {
       throw new IllegalArgumentException("--input is empty");
     }
-    List<String> files = new ArrayList<>();
+    Map<String, Listed> files = new TreeMap<>();
     List<MatchResult> matches;
     try {
       matches = FileSystems.match(specs, EmptyMatchTreatment.ALLOW);
@@ -50,7 +61,8 @@ public final class InputFiles {
       try {
         for (MatchResult.Metadata m : match.metadata()) {
           if (!m.resourceId().isDirectory()) {
-            files.add(m.resourceId().toString());
+            String path = m.resourceId().toString();
+            files.put(path, new Listed(path, m.sizeBytes(), m.lastModifiedMillis()));
           }
         }
       } catch (FileNotFoundException e) {
@@ -62,7 +74,7 @@ public final class InputFiles {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("no input files match " + String.join(", ", specs));
     }
-    return files.stream().distinct().sorted().toList();
+    return List.copyOf(files.values());
   }
 
   /**

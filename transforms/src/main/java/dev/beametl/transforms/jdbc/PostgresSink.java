@@ -1,13 +1,18 @@
 package dev.beametl.transforms.jdbc;
 
 import dev.beametl.transforms.EtlMetrics;
+import dev.beametl.transforms.files.InputFiles;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.schemas.Schema;
@@ -17,16 +22,29 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.Row;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Loads rows into a PostgreSQL table, idempotently: each batch is COPYed into a session temp
- * table, then merged into the target with {@code INSERT ... ON CONFLICT (key) DO UPDATE} in the
- * same transaction. Re-running a load, or retrying a failed bundle, leaves one copy of each row.
- * The table (and its schema) is created from the rows' schema when missing. Counts {@code written}
- * after each commit.
+ * Loads rows into a PostgreSQL table so that a run's rows become visible all at once, or not at
+ * all. Before the pipeline runs, {@link #prepare} (on the driver) takes the target's lock, creates
+ * the table if missing and an empty staging table beside it; the workers COPY their batches into
+ * the staging table; {@link Publication#publish} then merges the staging table into the target with
+ * {@code INSERT ... ON CONFLICT (key) DO UPDATE} and drops it, in one transaction. A failed, killed
+ * or gated run never publishes: readers keep seeing the table as it was, and the next run starts
+ * from a fresh staging table. Re-running a load, or retrying a bundle, leaves one copy of each row.
+ *
+ * <p>The lock is a PostgreSQL session advisory lock held by the driver's connection for the run:
+ * a second run on the same table refuses to start, and a killed run's lock ends with its
+ * connection. Counts {@code written} as rows are staged; {@link Publication#publish} checks that
+ * the rows it publishes are exactly that many. The inputs a run read are recorded in the table
+ * {@code beam_etl_inputs} beside the target, in the publishing transaction, so an incremental run
+ * knows what is already loaded: a crash leaves both the rows and the record, or neither.
  */
 public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresSink.class);
   private final JdbcTarget target;
   private final List<String> key;
   private final int batchSize;
@@ -37,7 +55,10 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
     this.batchSize = batchSize;
   }
 
-  /** Upserts into {@code target}, the rows identified by the {@code key} columns. */
+  /**
+   * Upserts into {@code target}, the rows identified by the {@code key} columns; the first key
+   * column names the input a row came from (its rows are replaced when that input is read again).
+   */
   public static PostgresSink upsert(JdbcTarget target, String... key) {
     if (key.length == 0) {
       throw new IllegalArgumentException("an idempotent load needs key columns");
@@ -52,16 +73,214 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
     return new PostgresSink(target, key, rows);
   }
 
+  /** The run's staging table: beside the target, one per target (the lock allows one run at a time). */
+  String stageTable() {
+    String schema = target.schema();
+    String name = schema == null ? target.table() : target.table().substring(schema.length() + 1);
+    String stage = (name.length() > 40 ? name.substring(0, 40) : name) + "_beam_etl_stage";
+    return schema == null ? stage : schema + "." + stage;
+  }
+
   @Override
   public PDone expand(PCollection<Row> rows) {
-    Schema schema = rows.getSchema();
+    checkKey(rows.getSchema());
+    rows.apply("Stage " + target.table(), ParDo.of(new StageFn(target, stageTable(), rows.getSchema(), batchSize)));
+    return PDone.in(rows.getPipeline());
+  }
+
+  private void checkKey(Schema schema) {
     for (String k : key) {
       if (!schema.hasField(k)) {
         throw new IllegalArgumentException("key column " + k + " is not in the rows' schema " + schema.getFieldNames());
       }
     }
-    rows.apply("Upsert " + target.table(), ParDo.of(new UpsertFn(target, schema, key, batchSize)));
-    return PDone.in(rows.getPipeline());
+  }
+
+  /**
+   * On the driver, before anything is read: connects (so a wrong password or host fails in
+   * seconds) and takes the target's lock.
+   *
+   * @throws IllegalStateException when another run holds the target's lock
+   */
+  public Publication prepare() throws SQLException {
+    Connection connection = target.connect();
+    try {
+      connection.setAutoCommit(true);
+      try (Statement st = connection.createStatement();
+          ResultSet rs = st.executeQuery("SELECT pg_try_advisory_lock(hashtext(" + literal(lockName()) + "))")) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          throw new IllegalStateException(
+              "another run is loading into " + target.table() + " (it holds the table's lock " + lockName()
+                  + "); wait for it to end, or find it in pg_stat_activity");
+        }
+      }
+      connection.setAutoCommit(false);
+      return new Publication(connection);
+    } catch (SQLException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+  }
+
+  private String lockName() {
+    return "beam-etl:" + target.table();
+  }
+
+  private static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+
+  /** The table beside the target that records which inputs its rows came from. */
+  String ledgerTable() {
+    return target.schema() == null ? "beam_etl_inputs" : target.schema() + ".beam_etl_inputs";
+  }
+
+  /**
+   * A load in progress, held by the driver: it holds the target's lock, publishes the staged rows
+   * and records the inputs they came from in one transaction, or drops them when closed unpublished.
+   */
+  public final class Publication implements AutoCloseable {
+    private final Connection connection;
+    private @Nullable Schema schema;
+    private boolean published;
+
+    private Publication(Connection connection) {
+      this.connection = connection;
+    }
+
+    /** The inputs {@code pipeline} loaded into this target in earlier runs, by path. */
+    public Map<String, InputFiles.Listed> recordedInputs(String pipeline) throws SQLException {
+      Map<String, InputFiles.Listed> recorded = new HashMap<>();
+      try (Statement st = connection.createStatement()) {
+        createLedger(st);
+        connection.commit();
+      }
+      try (PreparedStatement st =
+          connection.prepareStatement("SELECT path, size_bytes, last_modified_ms FROM " + ledgerTable() + " WHERE pipeline = ? AND target = ?")) {
+        st.setString(1, pipeline);
+        st.setString(2, target.table());
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            recorded.put(rs.getString(1), new InputFiles.Listed(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+          }
+        }
+      }
+      connection.commit();
+      return recorded;
+    }
+
+    private void createLedger(Statement st) throws SQLException {
+      if (target.schema() != null) {
+        st.execute("CREATE SCHEMA IF NOT EXISTS " + target.schema());
+      }
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS " + ledgerTable() + " (pipeline text NOT NULL, target text NOT NULL, path text NOT NULL, "
+              + "size_bytes bigint NOT NULL, last_modified_ms bigint NOT NULL, run_id text NOT NULL, "
+              + "committed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (pipeline, target, path))");
+    }
+
+    /**
+     * Creates the table for rows of {@code rowSchema} if missing and an empty staging table; a
+     * staging table left by a killed run is dropped here, under the lock.
+     */
+    public void createTables(Schema rowSchema) throws SQLException {
+      checkKey(rowSchema);
+      try (Statement st = connection.createStatement()) {
+        createLedger(st);
+        st.execute(createTableSql(target.table(), rowSchema, key));
+        st.execute("DROP TABLE IF EXISTS " + stageTable());
+        st.execute("CREATE UNLOGGED TABLE " + stageTable() + " (LIKE " + target.table() + ")");
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      }
+      this.schema = rowSchema;
+    }
+
+    /**
+     * In one transaction: removes the earlier rows of every input this run read (their new
+     * version replaces them), merges the staged rows into the target, records the inputs in the
+     * ledger, and drops the staging table.
+     *
+     * @param staged the rows the run counted as staged: publishing refuses any other number
+     * @param read the inputs the run read, recorded for later incremental runs
+     * @return the rows inserted or updated
+     */
+    public long publish(long staged, String pipeline, String runId, List<InputFiles.Listed> read) throws SQLException {
+      if (schema == null) {
+        throw new IllegalStateException("createTables() was not called");
+      }
+      List<String> names = schema.getFieldNames();
+      String columns = quoteAll(names);
+      String updates =
+          names.stream().filter(n -> !key.contains(n)).map(n -> quote(n) + " = EXCLUDED." + quote(n)).collect(Collectors.joining(", "));
+      // DISTINCT ON: a retried bundle may have staged the same rows twice.
+      String merge =
+          "INSERT INTO " + target.table() + " (" + columns + ") SELECT DISTINCT ON (" + quoteAll(key) + ") " + columns
+              + " FROM " + stageTable() + " ON CONFLICT (" + quoteAll(key) + ") "
+              + (updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + updates);
+      try {
+        try (PreparedStatement delete =
+            connection.prepareStatement("DELETE FROM " + target.table() + " WHERE " + quote(key.get(0)) + " = ANY (?)")) {
+          delete.setArray(1, connection.createArrayOf("text", read.stream().map(InputFiles.Listed::path).toArray()));
+          delete.executeUpdate();
+        }
+        long rows;
+        try (Statement st = connection.createStatement()) {
+          rows = st.executeLargeUpdate(merge);
+        }
+        if (rows != staged) {
+          throw new IllegalStateException(
+              "refusing to publish into " + target.table() + ": the run counted " + staged + " rows staged but " + rows
+                  + " distinct rows are in the staging table; nothing was published");
+        }
+        try (PreparedStatement record =
+            connection.prepareStatement(
+                "INSERT INTO " + ledgerTable() + " (pipeline, target, path, size_bytes, last_modified_ms, run_id) VALUES (?, ?, ?, ?, ?, ?) "
+                    + "ON CONFLICT (pipeline, target, path) DO UPDATE SET size_bytes = EXCLUDED.size_bytes, "
+                    + "last_modified_ms = EXCLUDED.last_modified_ms, run_id = EXCLUDED.run_id, committed_at = now()")) {
+          for (InputFiles.Listed file : read) {
+            record.setString(1, pipeline);
+            record.setString(2, target.table());
+            record.setString(3, file.path());
+            record.setLong(4, file.sizeBytes());
+            record.setLong(5, file.lastModifiedMillis());
+            record.setString(6, runId);
+            record.addBatch();
+          }
+          record.executeBatch();
+        }
+        try (Statement st = connection.createStatement()) {
+          st.execute("DROP TABLE " + stageTable());
+        }
+        connection.commit();
+        published = true;
+        LOG.info("published {} rows into {}", rows, target.table());
+        return rows;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    }
+
+    /** Drops the staging table unless published, and releases the target's lock. */
+    @Override
+    public void close() throws SQLException {
+      try {
+        if (!published && schema != null) {
+          try (Statement st = connection.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS " + stageTable());
+            connection.commit();
+          } catch (SQLException e) {
+            LOG.warn("could not drop the staging table {} (the next run drops it): {}", stageTable(), e.getMessage());
+          }
+        }
+      } finally {
+        connection.close();
+      }
+    }
   }
 
   /** {@code CREATE TABLE IF NOT EXISTS} for rows of {@code schema}, with {@code key} as primary key. */
@@ -108,22 +327,21 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
     return identifiers.stream().map(PostgresSink::quote).collect(Collectors.joining(", "));
   }
 
-  private static final class UpsertFn extends DoFn<Row, Void> {
-    private static final String STAGE = "beam_etl_stage";
+  /** COPYs each batch into the staging table and commits it; the merge is the driver's, at publish. */
+  private static final class StageFn extends DoFn<Row, Void> {
     private final Counter written = EtlMetrics.written();
     private final JdbcTarget target;
+    private final String stageTable;
     private final Schema schema;
-    private final List<String> key;
     private final int batchSize;
     private transient Connection connection;
     private transient List<Row> batch;
     private transient String copySql;
-    private transient String mergeSql;
 
-    UpsertFn(JdbcTarget target, Schema schema, List<String> key, int batchSize) {
+    StageFn(JdbcTarget target, String stageTable, Schema schema, int batchSize) {
       this.target = target;
+      this.stageTable = stageTable;
       this.schema = schema;
-      this.key = key;
       this.batchSize = batchSize;
     }
 
@@ -131,26 +349,7 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
     public void setup() throws SQLException {
       connection = target.connect();
       connection.setAutoCommit(false);
-      try (Statement st = connection.createStatement()) {
-        // Workers start together: serialise table creation, or concurrent CREATEs collide in the catalog.
-        st.execute("SELECT pg_advisory_xact_lock(hashtext('beam-etl:' || '" + target.table() + "'))");
-        if (target.schema() != null) {
-          st.execute("CREATE SCHEMA IF NOT EXISTS " + target.schema());
-        }
-        st.execute(createTableSql(target.table(), schema, key));
-        connection.commit();
-        st.execute("CREATE TEMP TABLE IF NOT EXISTS " + STAGE + " (LIKE " + target.table() + ") ON COMMIT DELETE ROWS");
-        connection.commit();
-      }
-      List<String> names = schema.getFieldNames();
-      String columns = quoteAll(names);
-      copySql = "COPY " + STAGE + " (" + columns + ") FROM STDIN WITH (FORMAT csv)";
-      String updates =
-          names.stream().filter(n -> !key.contains(n)).map(n -> quote(n) + " = EXCLUDED." + quote(n)).collect(Collectors.joining(", "));
-      mergeSql =
-          "INSERT INTO " + target.table() + " (" + columns + ") SELECT DISTINCT ON (" + quoteAll(key) + ") " + columns
-              + " FROM " + STAGE + " ON CONFLICT (" + quoteAll(key) + ") "
-              + (updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + updates);
+      copySql = "COPY " + stageTable + " (" + quoteAll(schema.getFieldNames()) + ") FROM STDIN WITH (FORMAT csv)";
     }
 
     @StartBundle
@@ -181,12 +380,14 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PDone> {
       }
       try {
         connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql, new StringReader(csv.toString()));
-        try (Statement st = connection.createStatement()) {
-          st.executeUpdate(mergeSql);
-        }
         connection.commit();
       } catch (SQLException | IOException e) {
-        connection.rollback();
+        try {
+          connection.rollback();
+        } catch (SQLException rollbackFailed) {
+          // A lost connection also fails the rollback: keep the first error as the one thrown.
+          e.addSuppressed(rollbackFailed);
+        }
         throw e;
       }
       written.inc(batch.size());

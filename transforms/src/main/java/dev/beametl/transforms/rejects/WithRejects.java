@@ -1,6 +1,9 @@
 package dev.beametl.transforms.rejects;
 
+import java.util.Arrays;
 import java.util.Map;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
@@ -27,6 +30,12 @@ public final class WithRejects<T> implements POutput {
   public static <T> WithRejects<T> of(
       TupleTag<T> outputTag, PCollection<T> output, TupleTag<Reject> rejectsTag, PCollection<Reject> rejects) {
     return new WithRejects<>(outputTag, output, rejectsTag, rejects);
+  }
+
+  /** The rejects of several steps as one collection, for the one rejects sink. */
+  @SafeVarargs
+  public static PCollection<Reject> concat(String name, PCollection<Reject>... rejects) {
+    return PCollectionList.of(Arrays.asList(rejects)).apply(name, Flatten.pCollections());
   }
 
   public PCollection<T> getOutput() {

@@ -80,6 +80,20 @@ class BatchFoldersTest {
   }
 
   @Test
+  void archiveNeverOverwritesAndThenMovesNothing() throws IOException {
+    BatchFolders folders = BatchFolders.under(raw.toString(), ".parquet");
+    Path archive = tmp.resolve("archive");
+    Files.createDirectories(archive.resolve("array_0/20220501120000"));
+    Files.writeString(archive.resolve("array_0/20220501120000/a.parquet"), "archived earlier");
+
+    IOException refused = assertThrows(IOException.class, () -> folders.afterLoad(folders.list(), AfterLoad.ARCHIVE, archive.toString()));
+
+    assertThat(refused.getMessage().contains("array_0/20220501120000/a.parquet"), is(true));
+    assertThat(Files.readString(archive.resolve("array_0/20220501120000/a.parquet")), is("archived earlier"));
+    assertThat(folders.list().size(), is(3));
+  }
+
+  @Test
   void archiveNeedsADestinationOtherThanTheInput() {
     BatchFolders folders = BatchFolders.under(raw.toString(), ".parquet");
     assertThrows(IllegalArgumentException.class, () -> folders.checkAfterLoad(AfterLoad.ARCHIVE, null));

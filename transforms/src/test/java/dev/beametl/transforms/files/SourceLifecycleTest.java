@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.beametl.options.SourceLifecycleOptions.AfterLoad;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +34,7 @@ class SourceLifecycleTest {
   @Test
   void keepLeavesTheInputs() throws Exception {
     List<String> inputs = inputs();
-    SourceLifecycle.of(AfterLoad.KEEP, null).apply(inputs);
+    SourceLifecycle.of(AfterLoad.KEEP, null, "run-1").apply(inputs);
     assertThat(Files.exists(Path.of(inputs.get(0))), is(true));
   }
 
@@ -41,29 +42,53 @@ class SourceLifecycleTest {
   void deleteRemovesExactlyTheInputs() throws Exception {
     List<String> inputs = inputs();
     Files.writeString(tmp.resolve("in/late.csv"), "arrived during the run");
-    SourceLifecycle.of(AfterLoad.DELETE, null).apply(inputs);
+    SourceLifecycle.of(AfterLoad.DELETE, null, "run-1").apply(inputs);
     assertThat(Files.exists(Path.of(inputs.get(0))), is(false));
     assertThat(Files.exists(Path.of(inputs.get(1))), is(false));
     assertThat(Files.exists(tmp.resolve("in/late.csv")), is(true));
   }
 
   @Test
-  void archiveMovesTheInputsUnderThePrefix() throws Exception {
+  void archiveMovesTheInputsUnderTheRunsOwnFolder() throws Exception {
     List<String> inputs = inputs();
     Path archive = tmp.resolve("archive");
-    List<String> moved = SourceLifecycle.of(AfterLoad.ARCHIVE, archive + "/").apply(inputs);
+    List<String> moved = SourceLifecycle.of(AfterLoad.ARCHIVE, archive + "/", "run-1").apply(inputs);
     assertThat(moved.size(), is(2));
-    assertThat(Files.readString(archive.resolve("a.csv")), is("a"));
+    assertThat(Files.readString(archive.resolve("run-1/a.csv")), is("a"));
     assertThat(Files.exists(Path.of(inputs.get(0))), is(false));
   }
 
   @Test
+  void archiveNeverOverwritesWhatIsAlreadyArchived() throws Exception {
+    List<String> inputs = inputs();
+    Path archive = tmp.resolve("archive");
+    // Yesterday's a.csv, archived flat, and a run that re-uses an id.
+    Files.createDirectories(archive.resolve("run-1"));
+    Files.writeString(archive.resolve("a.csv"), "yesterday");
+    Files.writeString(archive.resolve("run-1/b.csv"), "earlier run-1");
+
+    SourceLifecycle again = SourceLifecycle.of(AfterLoad.ARCHIVE, archive + "/", "run-1");
+    IllegalArgumentException before = assertThrows(IllegalArgumentException.class, () -> again.checkInputs(inputs));
+    assertThat(before.getMessage(), containsString("run-1/b.csv"));
+    IOException atTheEnd = assertThrows(IOException.class, () -> again.apply(inputs));
+    assertThat(atTheEnd.getMessage(), containsString("never overwritten"));
+    assertThat(Files.readString(archive.resolve("run-1/b.csv")), is("earlier run-1"));
+    assertThat(Files.exists(Path.of(inputs.get(0))), is(true));
+    assertThat(Files.exists(Path.of(inputs.get(1))), is(true));
+
+    List<String> moved = SourceLifecycle.of(AfterLoad.ARCHIVE, archive + "/", "run-2").apply(inputs);
+    assertThat(moved.size(), is(2));
+    assertThat(Files.readString(archive.resolve("a.csv")), is("yesterday"));
+    assertThat(Files.readString(archive.resolve("run-2/a.csv")), is("a"));
+  }
+
+  @Test
   void archiveNeedsADestinationAndDistinctNames() throws Exception {
-    assertThrows(IllegalArgumentException.class, () -> SourceLifecycle.of(AfterLoad.ARCHIVE, null));
+    assertThrows(IllegalArgumentException.class, () -> SourceLifecycle.of(AfterLoad.ARCHIVE, null, "run-1"));
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> SourceLifecycle.of(AfterLoad.ARCHIVE, "x/").checkInputs(List.of("/a/data.csv", "/b/data.csv")));
+            () -> SourceLifecycle.of(AfterLoad.ARCHIVE, "x/", "run-1").checkInputs(List.of("/a/data.csv", "/b/data.csv")));
     assertThat(e.getMessage(), containsString("data.csv"));
   }
 

@@ -1,10 +1,10 @@
 package dev.beametl.transforms.jdbc;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
-import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -39,13 +39,26 @@ class PostgresSinkTest {
     return Row.withSchema(SCHEMA).addValues("a.csv", record, amount, note, new Instant(0)).build();
   }
 
-  void load(String table, int batchSize, Row... rows) {
-    Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
-    p.apply(Create.of(List.of(rows)).withRowSchema(SCHEMA))
-        .apply(
-            PostgresSink.upsert(JdbcTarget.of(pg.jdbcUrl(), PostgresServer.USER, "JDBC_PASSWORD", table), "file", "record")
-                .withBatchSize(batchSize));
-    p.run().waitUntilFinish();
+  void load(String table, int batchSize, Row... rows) throws Exception {
+    PostgresSink sink =
+        PostgresSink.upsert(JdbcTarget.of(pg.jdbcUrl(), PostgresServer.USER, "JDBC_PASSWORD", table), "file", "record")
+            .withBatchSize(batchSize);
+    try (PostgresSink.Publication publication = sink.prepare()) {
+      publication.createTables(SCHEMA);
+      Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+      p.apply(Create.of(List.of(rows)).withRowSchema(SCHEMA)).apply(sink);
+      p.run().waitUntilFinish();
+      publication.publish(rows.length, "test", "run-1", List.of());
+    }
+  }
+
+  boolean exists(String table) throws Exception {
+    try (Connection c = pg.connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
+      rs.next();
+      return rs.getBoolean(1);
+    }
   }
 
   List<String> content(String table) throws Exception {
@@ -99,9 +112,35 @@ class PostgresSinkTest {
     pg.execute("DROP TABLE IF EXISTS sink_refused");
     load("sink_refused", 10, row(1, 1.0, "x"));
     pg.execute("ALTER TABLE sink_refused ADD CONSTRAINT positive CHECK (amount > 0)");
-    assertThrows(RuntimeException.class, () -> load("sink_refused", 10, row(2, 2.0, "ok"), row(3, -1.0, "refused")));
-    assertThat(content("sink_refused"), hasItem("a.csv|1|1.0|x|1970-01-01 00:00:00"));
-    assertThat(content("sink_refused"), not(hasItem(startsWith("a.csv|3|"))));
+    assertThrows(Exception.class, () -> load("sink_refused", 10, row(2, 2.0, "ok"), row(3, -1.0, "refused")));
+    assertThat("the table is as it was: nothing of the failed load", content("sink_refused"), contains("a.csv|1|1.0|x|1970-01-01 00:00:00"));
+  }
+
+  @Test
+  void stagedRowsAreInvisibleUntilPublishedAndDroppedWhenNot() throws Exception {
+    pg.execute("DROP TABLE IF EXISTS sink_staged");
+    PostgresSink sink = PostgresSink.upsert(JdbcTarget.of(pg.jdbcUrl(), PostgresServer.USER, "JDBC_PASSWORD", "sink_staged"), "file", "record");
+    try (PostgresSink.Publication publication = sink.prepare()) {
+      publication.createTables(SCHEMA);
+      Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+      p.apply(Create.of(List.of(row(1, 1.0, "x"), row(2, 2.0, "y"))).withRowSchema(SCHEMA)).apply(sink);
+      p.run().waitUntilFinish();
+      assertThat("staged, not published", content("sink_staged"), empty());
+      assertThrows(
+          IllegalStateException.class, () -> publication.publish(3, "test", "run-1", List.of()), "a count that does not match is refused");
+    }
+    assertThat(content("sink_staged"), empty());
+    assertThat("the staging table is dropped", exists("sink_staged_beam_etl_stage"), is(false));
+  }
+
+  @Test
+  void aSecondLoadOfTheSameTableRefusesWhileTheFirstHoldsIt() throws Exception {
+    PostgresSink sink = PostgresSink.upsert(JdbcTarget.of(pg.jdbcUrl(), PostgresServer.USER, "JDBC_PASSWORD", "sink_locked"), "file", "record");
+    try (PostgresSink.Publication first = sink.prepare()) {
+      IllegalStateException refused = assertThrows(IllegalStateException.class, sink::prepare);
+      assertThat(refused.getMessage(), startsWith("another run is loading into sink_locked"));
+    }
+    sink.prepare().close();
   }
 
   @Test

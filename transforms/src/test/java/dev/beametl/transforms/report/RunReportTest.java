@@ -3,6 +3,7 @@ package dev.beametl.transforms.report;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -86,6 +87,43 @@ class RunReportTest {
     assertThat(first.get("original").asText(), is("1,x"));
   }
 
+  /** Increments the named counters by the given amounts, once. */
+  static RunReport reportOfCounts(Object... nameThenAmount) {
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+    p.apply(Create.of(1))
+        .apply(
+            ParDo.of(
+                new DoFn<Integer, Integer>() {
+                  @ProcessElement
+                  public void process() {
+                    for (int i = 0; i < nameThenAmount.length; i += 2) {
+                      EtlMetrics.counter((String) nameThenAmount[i]).inc((Integer) nameThenAmount[i + 1]);
+                    }
+                  }
+                }));
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    return new RunReport("demo", "run-3", Instant.now()).counters(result);
+  }
+
+  @Test
+  void anAggregationBalancesItsRecordsAgainstAggregatedAndCountsOutputRowsWritten() {
+    RunReport gold = reportOfCounts("read", 29, "aggregated", 28, "rejected", 1, "written", 9);
+    assertThat(gold.balanced(), is(true));
+    assertThat(gold.countsLine(), is("read 29, aggregated 28, written 9, filtered 0, rejected 1"));
+
+    assertThat(reportOfCounts("read", 29, "aggregated", 27, "written", 9).unaccounted(), is(2L));
+  }
+
+  @Test
+  void midRunCountsSayHowManyRecordsHaveNoOutcomeYet() {
+    // Rejects are counted where they are written, a step after the records were read.
+    RunReport progress = reportOfCounts("read", 400, "written", 380);
+    assertThat(progress.unaccounted(), is(20L));
+    assertThat(progress.balanced(), is(false));
+    assertThat(progress.countsLine(), is("read 400, written 380, filtered 0, rejected 0"));
+  }
+
   @Test
   void rejectsCanBeCsvAndAFailedRunSaysWhy() throws Exception {
     Path rejects = tmp.resolve("rejects.csv");
@@ -98,5 +136,18 @@ class RunReportTest {
         new RunReport("demo", "run-2", Instant.now()).failed(Instant.now(), new IllegalStateException("table is gone"));
     assertThat(failed.status(), is("FAILED"));
     assertThat(failed.toJson(), containsString("table is gone"));
+  }
+
+  @Test
+  void aRunThatDidNotFinishHasUnknownCountsNotZerosAndNoSecrets() throws Exception {
+    RunReport failed =
+        new RunReport("demo", "run-3", Instant.now())
+            .failed(Instant.now(), new IllegalStateException("cannot connect to jdbc:postgresql://db/x?password=Secret42"));
+    JsonNode json = new ObjectMapper().readTree(failed.toJson());
+    assertThat(json.get("countsKnown").asBoolean(), is(false));
+    assertThat(json.get("counts").isNull(), is(true));
+    assertThat(json.get("balanced").isNull(), is(true));
+    assertThat(failed.summary(), containsString("counts unknown"));
+    assertThat(failed.toJson() + failed.summary(), not(containsString("Secret42")));
   }
 }
