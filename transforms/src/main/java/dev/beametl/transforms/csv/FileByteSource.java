@@ -35,10 +35,12 @@ public final class FileByteSource implements CsvFileReader.ByteSource, Serializa
     Compression compression = Compression.detect(file);
     ReadableByteChannel channel = FileSystems.open(FileSystems.matchNewResource(file, false));
     if (compression == Compression.UNCOMPRESSED && channel instanceof SeekableByteChannel seekable) {
-      // Not at 0: S3's channel refuses any position of an empty object.
-      if (offset > 0) {
-        seekable.position(offset);
+      // S3's channel refuses a position at (or past) the end, e.g. the rest of a range checkpointed after its last record.
+      if (offset >= seekable.size()) {
+        seekable.close();
+        return InputStream.nullInputStream();
       }
+      seekable.position(offset);
       return Channels.newInputStream(seekable);
     }
     InputStream in = Channels.newInputStream(compression.readDecompressed(channel));
