@@ -181,7 +181,7 @@ public final class LoanFilter {
    * header first (see {@link CsvHeaderCheck}).
    */
   public static Outputs build(Pipeline pipeline, LoanFilterOptions options, List<String> inputs) {
-    ParseCsvFiles parse = ParseCsvFiles.as(SCHEMA).withSourceColumns();
+    ParseCsvFiles parse = ParseCsvFiles.as(SCHEMA).withSourceColumns().withRangeBytes(options.getReadRangeBytes());
     PCollection<Reject> badFiles =
         pipeline.apply("BadHeaderFiles", CsvHeaderCheck.of(parse.parser(), options.getOnBadHeader()).check(inputs));
     WithRejects<Row> parsed = pipeline.apply("ReadFiles", InputFiles.read(inputs)).apply("Parse", parse);

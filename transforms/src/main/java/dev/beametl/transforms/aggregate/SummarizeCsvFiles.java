@@ -2,12 +2,11 @@ package dev.beametl.transforms.aggregate;
 
 import dev.beametl.transforms.EtlMetrics;
 import dev.beametl.transforms.csv.CsvFileReader;
+import dev.beametl.transforms.csv.FileByteSource;
 import dev.beametl.transforms.csv.CsvRowParser;
 import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -142,8 +141,7 @@ public final class SummarizeCsvFiles extends PTransform<PCollection<FileIO.Reada
       String source = file.getMetadata().resourceId().toString();
       Map<Row, SummaryCombineFn.Stats> groups = new HashMap<>();
       long records = 0;
-      try (InputStream in = Channels.newInputStream(file.open());
-          CsvFileReader reader = CsvFileReader.open(in)) {
+      try (CsvFileReader reader = CsvFileReader.open(FileByteSource.of(source))) {
         CsvRowParser.Binding binding = parser.bind(reader, source);
         CsvRowParser.RowOrReject sink =
             new CsvRowParser.RowOrReject() {

@@ -1,16 +1,12 @@
 package dev.beametl.transforms.csv;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.apache.beam.sdk.io.Compression;
-import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -69,8 +65,7 @@ public final class CsvColumnTypes {
       if (header != null && records >= maxRecords) {
         break;
       }
-      try (InputStream in = open(file);
-          CsvFileReader reader = CsvFileReader.open(in)) {
+      try (CsvFileReader reader = CsvFileReader.open(FileByteSource.of(file))) {
         if (reader.header().isEmpty()) {
           continue;
         }
@@ -104,10 +99,5 @@ public final class CsvColumnTypes {
       throw new IllegalArgumentException("no input file has a header row: " + files);
     }
     return new Sample(firstFile, header, columns, records);
-  }
-
-  private static InputStream open(String file) throws IOException {
-    return Channels.newInputStream(
-        Compression.detect(file).readDecompressed(FileSystems.open(FileSystems.matchNewResource(file, false))));
   }
 }

@@ -1,14 +1,14 @@
 package dev.beametl.transforms.csv;
 
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -19,76 +19,146 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * The first record is the header. Bytes that are not UTF-8 become U+FFFD and the record is
  * flagged, so the caller can reject it instead of loading mangled text.
  *
- * <p>The tokenizer works on a large char buffer and creates only the field strings: it is the
- * inner loop of every CSV pipeline. Empty lines are skipped; a quote that never closes, or text
- * after a closing quote, makes the rest of the file one malformed record.
+ * <p>The tokenizer works on bytes (every delimiter is ASCII, so it never cuts a UTF-8 character)
+ * in a large buffer and creates only the field strings: it is the inner loop of every CSV
+ * pipeline. Empty lines are skipped. A record whose quote never closes, or that has text after a
+ * closing quote, is returned as malformed with its first physical line as its text, and reading
+ * resumes on the next physical line: one bad quote costs one record, not the rest of the file.
+ *
+ * <p>A file can be read in ranges: {@link #skip()} walks the records by the same rules without
+ * building them, and {@link #position()} gives the exact state to resume from, so a reader opened
+ * with {@link #openRange} returns the same records, numbers and lines as the whole-file read.
  */
 public final class CsvFileReader implements Closeable {
 
   /**
    * A data record: its 1-based number among the data records, the line it starts on, and its
-   * fields. {@code malformed} is set (and {@code values} empty) when the rest of the file could not
-   * be parsed, e.g. a quote that is never closed.
+   * fields. {@code malformed} is set (and {@code values} empty) when its quoting is broken; then
+   * {@code malformedLine} is the record's first physical line, as read.
    */
   public record Record(
-      long number, long line, List<String> values, boolean badEncoding, @Nullable String malformed) {
+      long number, long line, List<String> values, boolean badEncoding, @Nullable String malformed, @Nullable String malformedLine) {
 
-    /** The record as CSV text, for rejects. */
+    public Record(long number, long line, List<String> values, boolean badEncoding, @Nullable String malformed) {
+      this(number, line, values, badEncoding, malformed, null);
+    }
+
+    /** The record as CSV text, for rejects; a malformed record's first physical line. */
     public String originalText() {
+      if (malformed != null) {
+        return malformedLine == null ? "" : malformedLine;
+      }
       return FORMAT.format(values.toArray()).stripTrailing();
     }
   }
 
+  /**
+   * Where a record starts (the byte offset just after the previous record), with the number of
+   * data records and line breaks before it: all a reader needs to resume there.
+   */
+  public record Position(long offset, long records, long lines) implements Serializable {}
+
+  /** The bytes of a file, from any offset: a malformed record is re-read from its start to recover. */
+  @FunctionalInterface
+  public interface ByteSource {
+    InputStream openAt(long offset) throws IOException;
+  }
+
   /** For {@link Record#originalText()}: records are read as RFC 4180 and written back the same way. */
   static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).build();
-  private static final char BOM = '\uFEFF';
   private static final char REPLACEMENT = '\uFFFD';
 
-  private final Reader reader;
-  private final char[] buf = new char[1 << 16];
+  private final ByteSource source;
+  private InputStream in;
+  private final byte[] buf = new byte[1 << 16];
+  /** File offset of {@code buf[0]}. */
+  private long bufStart;
   private int pos;
   private int lim;
-  private final StringBuilder field = new StringBuilder();
+  /** The bytes of a field that spans buffer refills or has doubled quotes. */
+  private byte[] field = new byte[256];
+  private int fieldLength;
+  /** When false ({@link #skip()}), records are walked but no field is built. */
+  private boolean keep = true;
   private final List<String> header;
   private final boolean headerBadEncoding;
   /** Line breaks consumed so far (a CRLF is one). */
   private long lines;
   private long records;
+  /** A record that would start at or after this offset belongs to the next range. */
+  private final long end;
   private boolean done;
+  /** Set by {@link #recover}: why the record just read is malformed, and its first physical line (null when skipping). */
+  private @Nullable String malformed;
+  private @Nullable String lastMalformedLine;
 
-  private CsvFileReader(Reader reader) throws IOException {
-    this.reader = reader;
-    if (fill() && buf[0] == BOM) {
-      pos = 1;
+  private CsvFileReader(ByteSource source, Position start, long end, @Nullable List<String> header, boolean headerBadEncoding)
+      throws IOException {
+    this.source = source;
+    this.end = end;
+    this.in = source.openAt(start.offset());
+    this.bufStart = start.offset();
+    this.records = start.records();
+    this.lines = start.lines();
+    if (header != null) {
+      this.header = List.copyOf(header);
+      this.headerBadEncoding = headerBadEncoding;
+      return;
     }
+    skipBom();
     List<String> names = new ArrayList<>();
     boolean bad = false;
-    try {
-      List<String> first = readRecord(8);
-      if (first != null) {
-        for (String name : first) {
-          names.add(name.trim());
-          bad |= name.indexOf(REPLACEMENT) >= 0;
-        }
+    List<String> first = readRecord(8);
+    if (malformed != null) {
+      // A header with broken quoting binds no column: its records are rejected for the bad header.
+      malformed = null;
+    } else if (first != null) {
+      for (String name : first) {
+        names.add(name.trim());
+        bad |= name.indexOf(REPLACEMENT) >= 0;
       }
-    } catch (MalformedCsvException e) {
-      // A header that never closes its quote: the file has no records either.
-      names.clear();
-      done = true;
     }
     this.header = List.copyOf(names);
     this.headerBadEncoding = bad;
   }
 
-  /** Opens a reader over a UTF-8 stream; the stream is closed with the reader. */
-  public static CsvFileReader open(InputStream in) throws IOException {
-    return new CsvFileReader(
-        new InputStreamReader(
-            in,
-            StandardCharsets.UTF_8
-                .newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE)));
+  /** Reads a whole file from its source (which is closed with the reader). */
+  public static CsvFileReader open(ByteSource source) throws IOException {
+    return new CsvFileReader(source, new Position(0, 0, 0), Long.MAX_VALUE, null, false);
+  }
+
+  /** Reads bytes held in memory. */
+  public static CsvFileReader open(byte[] bytes) throws IOException {
+    return open(offset -> {
+      InputStream in = new ByteArrayInputStream(bytes);
+      in.skipNBytes(offset);
+      return in;
+    });
+  }
+
+  /**
+   * Reads a stream that cannot be re-read: recovery from a malformed record works only while its
+   * start is still in the buffer (64 KiB). For files, use {@link #open(ByteSource)}.
+   */
+  public static CsvFileReader open(InputStream stream) throws IOException {
+    boolean[] opened = {false};
+    return open(
+        offset -> {
+          if (opened[0]) {
+            throw new IOException("cannot re-read a stream to resume after a malformed record at byte " + offset);
+          }
+          opened[0] = true;
+          return stream;
+        });
+  }
+
+  /**
+   * Reads the records of a file that start at or after {@code start} and before {@code end}, with
+   * the file's header as read by a whole-file reader; {@code start} must come from {@link #position()}.
+   */
+  public static CsvFileReader openRange(ByteSource source, List<String> header, boolean headerBadEncoding, Position start, long end)
+      throws IOException {
+    return new CsvFileReader(source, start, end, header, headerBadEncoding);
   }
 
   /** Header names, trimmed, in file order; empty for an empty file. */
@@ -100,13 +170,19 @@ public final class CsvFileReader implements Closeable {
     return headerBadEncoding;
   }
 
+  /** Where the next record starts. */
+  public Position position() {
+    return new Position(offset(), records, lines);
+  }
+
   /**
-   * The next data record, or null at the end of the file.
+   * The next data record, or null at the end of the file (or of the range).
    *
    * @throws UncheckedIOException when the file cannot be read (not for bad CSV: that is a record)
    */
   public @Nullable Record next() {
-    if (done) {
+    keep = true;
+    if (done || offset() >= end) {
       return null;
     }
     long startLine = lines + 1;
@@ -117,23 +193,56 @@ public final class CsvFileReader implements Closeable {
         return null;
       }
       records++;
+      if (malformed != null) {
+        String line = lastMalformedLine;
+        String problem = malformed;
+        malformed = null;
+        lastMalformedLine = null;
+        return new Record(records, startLine, List.of(), false, problem, line);
+      }
       boolean bad = false;
       for (String v : values) {
         bad |= v.indexOf(REPLACEMENT) >= 0;
       }
       return new Record(records, startLine, values, bad, null);
-    } catch (MalformedCsvException e) {
-      done = true;
-      return new Record(records + 1, startLine, List.of(), false, e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** RFC 4180 quoting breaks the rest of the file: it cannot be read record by record any more. */
-  private static final class MalformedCsvException extends Exception {
-    MalformedCsvException(String message, long line) {
-      super(message + " (line " + line + ")");
+  /** Walks past the next record without building it, by the same rules as {@link #next()}; false at the end. */
+  public boolean skip() {
+    keep = false;
+    if (done || offset() >= end) {
+      return false;
+    }
+    try {
+      if (readRecord(0) == null) {
+        done = true;
+        return false;
+      }
+      records++;
+      malformed = null;
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private long offset() {
+    return bufStart + pos;
+  }
+
+  private void skipBom() throws IOException {
+    while (lim < 3) {
+      int n = in.read(buf, lim, buf.length - lim);
+      if (n < 0) {
+        break;
+      }
+      lim += n;
+    }
+    if (lim >= 3 && buf[0] == (byte) 0xEF && buf[1] == (byte) 0xBB && buf[2] == (byte) 0xBF) {
+      pos = 3;
     }
   }
 
@@ -142,40 +251,59 @@ public final class CsvFileReader implements Closeable {
     if (pos < lim) {
       return true;
     }
-    int n = reader.read(buf, 0, buf.length);
+    int n = in.read(buf, 0, buf.length);
     while (n == 0) {
-      n = reader.read(buf, 0, buf.length);
+      n = in.read(buf, 0, buf.length);
     }
+    if (n < 0) {
+      // The buffer stays as it was: a malformed record at the end can still be re-read from it.
+      return false;
+    }
+    bufStart += lim;
     pos = 0;
-    lim = Math.max(n, 0);
-    return n > 0;
+    lim = n;
+    return true;
   }
 
-  /** The fields of the next record, skipping empty lines; null at the end of the input. */
-  private @Nullable List<String> readRecord(int width) throws IOException, MalformedCsvException {
+  /**
+   * The fields of the next record, skipping empty lines; null at the end of the input. For a
+   * record with broken quoting, sets {@link #malformed}, positions the reader on the line after the
+   * record's first one, and returns an empty list.
+   */
+  private @Nullable List<String> readRecord(int width) throws IOException {
     while (true) {
       if (!fill()) {
         return null;
       }
-      char c = buf[pos];
+      byte c = buf[pos];
       if (c != '\n' && c != '\r') {
         break;
       }
       endOfLine();
     }
-    List<String> values = new ArrayList<>(width);
+    long recordStart = offset();
+    long recordLines = lines;
+    List<String> values = keep ? new ArrayList<>(width) : List.of();
     while (true) {
       if (!fill()) {
-        values.add("");
+        if (keep) {
+          values.add("");
+        }
         return values;
       }
       if (buf[pos] == '"') {
         pos++;
-        values.add(quoted());
+        if (!quoted()) {
+          return recover(recordStart, recordLines,
+              "EOF reached before encapsulated token finished: a quote in the record starting on line " + (recordLines + 1) + " never closes");
+        }
+        if (keep) {
+          values.add(fieldString());
+        }
         if (!fill()) {
           return values;
         }
-        char c = buf[pos];
+        byte c = buf[pos];
         if (c == ',') {
           pos++;
           continue;
@@ -184,22 +312,27 @@ public final class CsvFileReader implements Closeable {
           endOfLine();
           return values;
         }
-        throw new MalformedCsvException("invalid char between encapsulated token and delimiter", lines + 1);
+        return recover(recordStart, recordLines,
+            "invalid char between encapsulated token and delimiter on line " + (lines + 1) + ": a quote inside a quoted field must be doubled");
       }
-      field.setLength(0);
+      fieldLength = 0;
       int start = pos;
       while (true) {
         if (pos == lim) {
-          field.append(buf, start, pos - start);
+          append(start, pos);
           if (!fill()) {
-            values.add(field.toString());
+            if (keep) {
+              values.add(fieldString());
+            }
             return values;
           }
           start = pos;
         }
-        char c = buf[pos];
+        byte c = buf[pos];
         if (c == ',' || c == '\n' || c == '\r') {
-          values.add(field.length() == 0 ? new String(buf, start, pos - start) : field.append(buf, start, pos - start).toString());
+          if (keep) {
+            values.add(fieldLength == 0 ? new String(buf, start, pos - start, StandardCharsets.UTF_8) : appendAndBuild(start, pos));
+          }
           if (c == ',') {
             pos++;
             break;
@@ -212,40 +345,97 @@ public final class CsvFileReader implements Closeable {
     }
   }
 
-  /** A quoted field after its opening quote, up to and including its closing quote. */
-  private String quoted() throws IOException, MalformedCsvException {
-    field.setLength(0);
-    char prev = 0;
+  /**
+   * A quoted field after its opening quote, up to and including its closing quote, into
+   * {@link #field}; false when the input ends first.
+   */
+  private boolean quoted() throws IOException {
+    fieldLength = 0;
+    byte prev = 0;
     while (true) {
       if (!fill()) {
-        throw new MalformedCsvException("EOF reached before encapsulated token finished", lines + 1);
+        return false;
       }
       int start = pos;
       while (pos < lim && buf[pos] != '"') {
-        char c = buf[pos++];
+        byte c = buf[pos++];
         if (c == '\r' || (c == '\n' && prev != '\r')) {
           lines++;
         }
         prev = c;
       }
-      field.append(buf, start, pos - start);
+      append(start, pos);
       if (pos == lim) {
         continue;
       }
       pos++;
       prev = '"';
       if (fill() && buf[pos] == '"') {
-        field.append('"');
+        append(pos, pos + 1);
         pos++;
         continue;
       }
-      return field.toString();
+      return true;
     }
+  }
+
+  /**
+   * Gives up on the record that starts at {@code recordStart}: its first physical line becomes
+   * the malformed record's text and reading resumes on the line after it.
+   */
+  private List<String> recover(long recordStart, long recordLines, String problem) throws IOException {
+    if (recordStart >= bufStart && recordStart <= bufStart + lim) {
+      pos = (int) (recordStart - bufStart);
+    } else {
+      in.close();
+      in = source.openAt(recordStart);
+      bufStart = recordStart;
+      pos = 0;
+      lim = 0;
+    }
+    lines = recordLines;
+    fieldLength = 0;
+    while (fill()) {
+      int start = pos;
+      while (pos < lim && buf[pos] != '\n' && buf[pos] != '\r') {
+        pos++;
+      }
+      append(start, pos);
+      if (pos < lim) {
+        endOfLine();
+        break;
+      }
+    }
+    malformed = problem;
+    lastMalformedLine = keep ? fieldString() : null;
+    return List.of();
+  }
+
+  /** Keeps {@code buf[from, to)} in {@link #field} (only when records are built). */
+  private void append(int from, int to) {
+    if (!keep || to == from) {
+      return;
+    }
+    int n = to - from;
+    if (fieldLength + n > field.length) {
+      field = Arrays.copyOf(field, Math.max(field.length * 2, fieldLength + n));
+    }
+    System.arraycopy(buf, from, field, fieldLength, n);
+    fieldLength += n;
+  }
+
+  private String appendAndBuild(int from, int to) {
+    append(from, to);
+    return fieldString();
+  }
+
+  private String fieldString() {
+    return new String(field, 0, fieldLength, StandardCharsets.UTF_8);
   }
 
   /** Consumes one LF, CR or CRLF. */
   private void endOfLine() throws IOException {
-    char c = buf[pos++];
+    byte c = buf[pos++];
     lines++;
     if (c == '\r' && fill() && buf[pos] == '\n') {
       pos++;
@@ -254,6 +444,6 @@ public final class CsvFileReader implements Closeable {
 
   @Override
   public void close() throws IOException {
-    reader.close();
+    in.close();
   }
 }

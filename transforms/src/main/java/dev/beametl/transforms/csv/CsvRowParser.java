@@ -126,7 +126,7 @@ public final class CsvRowParser implements Serializable {
     /** Parses one record; exactly one of the two consumers is called. */
     public void parse(String source, CsvFileReader.Record record, RowOrReject out) {
       if (record.malformed() != null) {
-        out.reject(reject("malformed_csv", null, record.malformed(), source, record, ""));
+        out.reject(reject("malformed_csv", null, record.malformed(), source, record, record.originalText()));
         return;
       }
       // The original text is rebuilt only for a reject: most records never need it.
@@ -152,7 +152,8 @@ public final class CsvRowParser implements Serializable {
         try {
           fields[i] = cast(field.getType(), text);
         } catch (IllegalArgumentException | DateTimeException e) {
-          String detail = String.format("'%s' is not a valid %s", text, typeName(field.getType()));
+          String detail =
+              e instanceof OutOfRangeException ? e.getMessage() : String.format("'%s' is not a valid %s", text, typeName(field.getType()));
           out.reject(reject("unparsable_value", field.getName(), detail, source, record, record.originalText()));
           return;
         }
@@ -295,15 +296,34 @@ public final class CsvRowParser implements Serializable {
     return n;
   }
 
-  /** Plain decimal notation only: Java would also accept "1d", "NaN" or hex, which no CSV means. */
-  private static double parseDecimal(String s) {
+  /**
+   * Plain decimal notation only: Java would also accept "1d", "NaN" or hex, which no CSV means. A
+   * value a double cannot hold is refused rather than turned into Infinity ({@code 1e309}) or into
+   * zero ({@code 1e-400}).
+   */
+  static double parseDecimal(String s) {
+    boolean nonZeroDigit = false;
+    boolean inExponent = false;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) {
         throw new NumberFormatException(s);
       }
+      inExponent |= c == 'e' || c == 'E';
+      nonZeroDigit |= !inExponent && c >= '1' && c <= '9';
     }
-    return Double.parseDouble(s);
+    double value = Double.parseDouble(s);
+    if (Double.isInfinite(value) || (value == 0 && nonZeroDigit)) {
+      throw new OutOfRangeException(s);
+    }
+    return value;
+  }
+
+  /** A well-formed number that a double cannot hold. */
+  static final class OutOfRangeException extends NumberFormatException {
+    OutOfRangeException(String text) {
+      super(String.format("'%s' is out of the range of a number (magnitudes from about 4.9e-324 to 1.8e308, or 0)", text));
+    }
   }
 
   private static String typeName(FieldType type) {

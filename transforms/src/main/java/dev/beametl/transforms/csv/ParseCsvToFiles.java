@@ -7,8 +7,6 @@ import dev.beametl.transforms.files.RowFileWriter;
 import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,8 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link ParseCsvFiles} and the file write in one step: each CSV file is parsed and its typed rows
  * are written straight to one output file (Parquet or CSV), so the rows are never handed from
- * step to step. Output: the final file names ({@code part-NNNNN-of-NNNNN}, one per input file,
- * in input order, or named after the inputs), and the rejects.
+ * step to step. Output: the final file names ({@code part-NNNNN-of-NNNNN}, one per input file, or
+ * per range of a large one (see {@link SplitCsvFiles}), in input order; or one per input, named
+ * after it), and the rejects.
  *
  * <p>Why one step: a step with two outputs (rows and rejects) makes Beam's Spark runner keep all
  * its output in memory (re-parsing when it does not fit), and the DirectRunner shuffles every row
@@ -49,27 +48,33 @@ public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.Readabl
   private static final TupleTag<String> FILES = new TupleTag<>() {};
 
   private final CsvRowParser parser;
+  private final long rangeBytes;
   private final String directory;
   private final OutputFormat format;
   private final boolean namedAfterInputs;
 
-  ParseCsvToFiles(CsvRowParser parser, String directory, OutputFormat format) {
-    this(parser, directory, format, false);
+  ParseCsvToFiles(CsvRowParser parser, long rangeBytes, String directory, OutputFormat format) {
+    this(parser, rangeBytes, directory, format, false);
   }
 
-  private ParseCsvToFiles(CsvRowParser parser, String directory, OutputFormat format, boolean namedAfterInputs) {
+  private ParseCsvToFiles(CsvRowParser parser, long rangeBytes, String directory, OutputFormat format, boolean namedAfterInputs) {
     if (format != OutputFormat.PARQUET && format != OutputFormat.CSV) {
       throw new IllegalArgumentException("parsed rows are written as parquet or csv, not " + format);
     }
     this.parser = parser;
+    this.rangeBytes = rangeBytes;
     this.directory = directory;
     this.format = format;
     this.namedAfterInputs = namedAfterInputs;
   }
 
-  /** Names each file after its input ({@link FinalizeFiles#nameFor}) instead of {@code part-NNNNN-of-NNNNN}. */
+  /**
+   * Names each file after its input ({@link FinalizeFiles#nameFor}) instead of {@code
+   * part-NNNNN-of-NNNNN}, so a changed input replaces exactly its file: each input is then read
+   * as one range, whatever its size.
+   */
   public ParseCsvToFiles namedAfterInputs() {
-    return new ParseCsvToFiles(parser, directory, format, true);
+    return new ParseCsvToFiles(parser, Long.MAX_VALUE, directory, format, true);
   }
 
   @Override
@@ -77,8 +82,9 @@ public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.Readabl
     String temp = FinalizeFiles.tempDirectory(directory, UUID.randomUUID().toString());
     String extension = format.name().toLowerCase(Locale.ROOT);
     PCollectionTuple parsed =
-        files.apply(
-            "ParseAndWrite", ParDo.of(new ParseWriteFn(parser, temp, format)).withOutputTags(TEMP_FILES, TupleTagList.of(REJECTS)));
+        files
+            .apply("Split", SplitCsvFiles.intoRangesOf(rangeBytes))
+            .apply("ParseAndWrite", ParDo.of(new ParseWriteFn(parser, temp, format)).withOutputTags(TEMP_FILES, TupleTagList.of(REJECTS)));
     PCollection<String> written =
         parsed
             .get(TEMP_FILES)
@@ -89,11 +95,10 @@ public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.Readabl
     return WithRejects.of(FILES, written, REJECTS, parsed.get(REJECTS));
   }
 
-  private static final class ParseWriteFn extends DoFn<FileIO.ReadableFile, KV<String, String>> {
+  private static final class ParseWriteFn extends DoFn<CsvFileRange, KV<String, String>> {
     private static final Logger LOG = LoggerFactory.getLogger(ParseWriteFn.class);
     private final Counter read = EtlMetrics.read();
     private final Counter written = EtlMetrics.written();
-    private final Counter files = EtlMetrics.counter("files");
     private final CsvRowParser parser;
     private final String temp;
     private final OutputFormat format;
@@ -105,13 +110,12 @@ public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.Readabl
     }
 
     @ProcessElement
-    public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) throws IOException {
-      String source = file.getMetadata().resourceId().toString();
+    public void process(@Element CsvFileRange range, MultiOutputReceiver out) throws IOException {
+      String source = range.file();
       // A fresh name per attempt: a retried bundle never writes over a file another attempt is writing.
       String tempFile = temp + UUID.randomUUID();
       long[] rows = {0};
-      try (InputStream in = Channels.newInputStream(file.open());
-          CsvFileReader reader = CsvFileReader.open(in);
+      try (CsvFileReader reader = range.open();
           RowFileWriter writer = RowFileWriter.create(FileSystems.matchNewResource(tempFile, false), format, parser.outputSchema())) {
         CsvRowParser.Binding binding = parser.bind(reader, source);
         IOException[] failure = {null};
@@ -145,11 +149,10 @@ public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.Readabl
           throw failure[0];
         }
       }
-      // Counted once the file is complete, so a retried attempt is not counted twice.
+      // Counted once the range is complete, so a retried attempt is not counted twice.
       written.inc(rows[0]);
-      files.inc();
-      LOG.info("{}: {} rows written", source, rows[0]);
-      out.get(TEMP_FILES).output(KV.of(source, tempFile));
+      LOG.debug("{} (range {}): {} rows written", source, range.index(), rows[0]);
+      out.get(TEMP_FILES).output(KV.of(range.sortKey(), tempFile));
     }
   }
 

@@ -145,7 +145,16 @@ public final class RideParser {
     if (!node.isNumber()) {
       throw new InvalidRide("invalid_coordinates", name, name + " must be a number, got " + describe(node));
     }
+    if (!fitsDouble(node)) {
+      throw new InvalidRide("invalid_coordinates", name, name + " is out of the range of a number, got " + describe(node));
+    }
     return node.doubleValue();
+  }
+
+  /** Whether a double holds the number: not Infinity ({@code 1e309}), and not zero for a non-zero value ({@code 1e-400}). */
+  private static boolean fitsDouble(JsonNode number) {
+    double value = number.doubleValue();
+    return Double.isFinite(value) && (value != 0 || number.decimalValue().signum() == 0);
   }
 
   private static @Nullable Double decimal(JsonNode[] known, String name) throws InvalidRide {
@@ -153,8 +162,8 @@ public final class RideParser {
     if (node == null || node.isNull()) {
       return null;
     }
-    if (!node.isNumber() || !Double.isFinite(node.doubleValue())) {
-      throw new InvalidRide("unparsable_value", name, name + " must be a finite number, got " + describe(node));
+    if (!node.isNumber() || !fitsDouble(node)) {
+      throw new InvalidRide("unparsable_value", name, name + " must be a number a double can hold, got " + describe(node));
     }
     return node.doubleValue();
   }

@@ -41,4 +41,12 @@ class CsvColumnTypesTest {
   private Path write(String name, String text) throws Exception {
     return Files.writeString(tmp.resolve(name), text, StandardCharsets.UTF_8);
   }
+
+  @Test
+  void aNumberOutOfRangeDoesNotCountAsANumber() throws Exception {
+    Path file = write("range.csv", "a,b\n1e309,1\n-1e-400,2\n");
+    CsvColumnTypes.Sample sample = CsvColumnTypes.sample(List.of(file.toString()), 10);
+    assertThat(sample.columns().get("a"), is(new CsvColumnTypes.Column(2, 0, 0)));
+    assertThat(sample.columns().get("a").narrowest(), is(TypeName.STRING));
+  }
 }

@@ -90,13 +90,17 @@ class CsvFileReaderTest {
   }
 
   @Test
-  void anUnclosedQuoteEndsTheFileWithOneMalformedRecord() throws IOException {
+  void anUnclosedQuoteCostsOnlyItsOwnRecord() throws IOException {
     try (CsvFileReader reader = open("id,name\n1,a\n2,\"never closed\n3,c\n")) {
       List<CsvFileReader.Record> records = records(reader);
-      assertThat(records.size(), is(2));
+      assertThat(records.size(), is(3));
       assertThat(records.get(0).malformed(), nullValue());
       assertThat(records.get(1).malformed(), notNullValue());
       assertThat(records.get(1).number(), is(2L));
+      assertThat(records.get(1).originalText(), is("2,\"never closed"));
+      assertThat(records.get(2).values(), contains("3", "c"));
+      assertThat(records.get(2).number(), is(3L));
+      assertThat(records.get(2).line(), is(4L));
     }
   }
 }

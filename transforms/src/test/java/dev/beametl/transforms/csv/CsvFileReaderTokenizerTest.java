@@ -45,16 +45,24 @@ class CsvFileReaderTokenizerTest {
   }
 
   @Test
-  void anUnclosedQuoteMakesTheRestOneMalformedRecord() throws IOException {
+  void anUnclosedQuoteOrTextAfterAClosingQuoteIsOneMalformedRecordAndReadingResumesOnTheNextLine() throws IOException {
     try (CsvFileReader r = read("a,b\n1,2\n3,\"open\n4,5\n")) {
       assertThat(r.next().values(), equalTo(List.of("1", "2")));
       CsvFileReader.Record bad = r.next();
       assertThat(bad.malformed(), containsString("EOF"));
       assertThat(bad.number(), is(2L));
+      assertThat(bad.originalText(), is("3,\"open"));
+      CsvFileReader.Record after = r.next();
+      assertThat(after.values(), equalTo(List.of("4", "5")));
+      assertThat(after.number(), is(3L));
+      assertThat(after.line(), is(4L));
       assertThat(r.next(), nullValue());
     }
-    try (CsvFileReader r = read("a,b\n\"x\"y,2\n")) {
-      assertThat(r.next().malformed(), containsString("invalid char"));
+    try (CsvFileReader r = read("a,b\n\"x\"y,2\n3,4")) {
+      CsvFileReader.Record bad = r.next();
+      assertThat(bad.malformed(), containsString("invalid char"));
+      assertThat(bad.originalText(), is("\"x\"y,2"));
+      assertThat(r.next().values(), equalTo(List.of("3", "4")));
     }
   }
 

@@ -99,6 +99,21 @@ class CsvRowParserTest {
   }
 
   @Test
+  void aNumberADoubleCannotHoldIsRejectedNotTurnedIntoInfinityOrZero() {
+    for (String text : List.of("1e309", "-1e309", "1e-400", "-1e-400", "0.0000001e-330")) {
+      Reject reject = parse("1", text, "", "", "", "").reject;
+      assertThat(text, reject, notNullValue());
+      assertThat(reject.reason, is("unparsable_value"));
+      assertThat(reject.column, is("amount"));
+      assertThat(reject.detail, containsString("out of the range"));
+    }
+    for (String text : List.of("0", "-0.0", "0e-400", "1.7976931348623157e308", "4.9e-324", "1e-310")) {
+      assertThat(text, parse("1", text, "", "", "", "").row, notNullValue());
+    }
+    assertThat(CsvRowParser.fits(Schema.FieldType.DOUBLE, "1e309"), is(false));
+  }
+
+  @Test
   void raggedRowsAreRejected() {
     assertThat(parse("1", "2").reject.reason, is("missing_field"));
     assertThat(parse("1", "2", "a", "3", "true", "", "extra").reject.reason, is("extra_field"));
