@@ -90,6 +90,11 @@ class BeamEtlCliTest {
           --roundingScale=<int>
               Decimal places every double column is rounded to (half-up on the decimal value).
               default: 2
+          --readRangeBytes=<long>
+              CSV files larger than this many bytes are read in ranges of about this size, in parallel and
+              with memory bounded by the range (records are never cut: a range starts where a record
+              starts).
+              default: 8388608
           --onBadHeader=<fail|reject>
               A file whose header lacks a column or has an unknown one: fail (the run fails before anything
               is loaded, naming the file and the columns) or reject (the file's header and records go to the
@@ -103,7 +108,7 @@ class BeamEtlCliTest {
               default: JDBC_PASSWORD
           --jdbcPasswordSecret=<String>
               Name or ARN of an AWS Secrets Manager secret holding the database password: plain text, or the
-              JSON of an RDS/Redshift secret with \"password\" (and \"username\", used when --jdbcUser is not
+              JSON of an RDS/Redshift secret with "password" (and "username", used when --jdbcUser is not
               given). Read with the default AWS credentials (the node role on EMR) by every worker that
               connects. When given, --jdbcPasswordEnv is not used.
           --jdbcUser=<String>
