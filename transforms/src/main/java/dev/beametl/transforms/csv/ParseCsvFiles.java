@@ -6,6 +6,11 @@ import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;
 import java.io.IOException;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.schemas.NoSuchSchemaException;
+import org.apache.beam.sdk.schemas.SchemaCoder;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.metrics.Counter;
@@ -71,11 +76,34 @@ public final class ParseCsvFiles extends PTransform<PCollection<FileIO.ReadableF
 
   @Override
   public WithRejects<Row> expand(PCollection<FileIO.ReadableFile> files) {
+    Schema rowSchema = parser.outputSchema();
+    Coder<Reject> rejectCoder;
+    try {
+      rejectCoder = files.getPipeline().getSchemaRegistry().getSchemaCoder(Reject.class);
+    } catch (NoSuchSchemaException e) {
+      throw new IllegalStateException(e);
+    }
+    // The splittable read has one output: on Spark a multi-output splittable DoFn is evaluated once
+    // per output (its read count doubled on a real cluster); the plain ParDo that splits it is cached.
     PCollectionTuple parsed =
         files
             .apply("Split", SplitCsvFiles.intoRangesOf(rangeBytes))
-            .apply("ParseRecords", ParDo.of(new ParseRangeFn(parser)).withOutputTags(ROWS, TupleTagList.of(REJECTS)));
-    return WithRejects.of(ROWS, parsed.get(ROWS).setRowSchema(parser.outputSchema()), REJECTS, parsed.get(REJECTS));
+            .apply("ParseRecords", ParDo.of(new ParseRangeFn(parser)))
+            .setCoder(KvCoder.of(NullableCoder.of(SchemaCoder.of(rowSchema)), NullableCoder.of(rejectCoder)))
+            .apply("RowsAndRejects", ParDo.of(new SplitFn()).withOutputTags(ROWS, TupleTagList.of(REJECTS)));
+    return WithRejects.of(ROWS, parsed.get(ROWS).setRowSchema(rowSchema), REJECTS, parsed.get(REJECTS).setCoder(rejectCoder));
+  }
+
+  /** A parsed record is either a row (key) or a reject (value). */
+  static final class SplitFn extends DoFn<KV<Row, Reject>, Row> {
+    @ProcessElement
+    public void process(@Element KV<Row, Reject> record, MultiOutputReceiver out) {
+      if (record.getKey() != null) {
+        out.get(ROWS).output(record.getKey());
+      } else {
+        out.get(REJECTS).output(record.getValue());
+      }
+    }
   }
 
   /**
@@ -83,7 +111,7 @@ public final class ParseCsvFiles extends PTransform<PCollection<FileIO.ReadableF
    * DirectRunner does every 100 outputs or second), so rows leave in small bundles and memory
    * stays bounded by the bundle, not the range or the file.
    */
-  static final class ParseRangeFn extends DoFn<CsvFileRange, Row> {
+  static final class ParseRangeFn extends DoFn<CsvFileRange, KV<Row, Reject>> {
     private final Counter read = EtlMetrics.read();
     private final CsvRowParser parser;
 
@@ -108,7 +136,9 @@ public final class ParseCsvFiles extends PTransform<PCollection<FileIO.ReadableF
 
     @ProcessElement
     public void process(
-        @Element CsvFileRange range, RestrictionTracker<RecordRangeTracker.RecordRange, CsvFileReader.Position> tracker, MultiOutputReceiver out)
+        @Element CsvFileRange range,
+        RestrictionTracker<RecordRangeTracker.RecordRange, CsvFileReader.Position> tracker,
+        OutputReceiver<KV<Row, Reject>> out)
         throws IOException {
       String source = range.file();
       RecordRangeTracker.RecordRange part = tracker.currentRestriction();
@@ -121,12 +151,12 @@ public final class ParseCsvFiles extends PTransform<PCollection<FileIO.ReadableF
             new CsvRowParser.RowOrReject() {
               @Override
               public void row(Row row) {
-                out.get(ROWS).output(row);
+                out.output(KV.of(row, null));
               }
 
               @Override
               public void reject(Reject reject) {
-                out.get(REJECTS).output(reject);
+                out.output(KV.of(null, reject));
               }
             };
         for (CsvFileReader.Record record = reader.next(); record != null; record = reader.next()) {
