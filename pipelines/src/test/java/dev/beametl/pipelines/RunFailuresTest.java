@@ -256,9 +256,18 @@ class RunFailuresTest {
       this.folder = folder;
     }
 
+    private static final Object ONE_AT_A_TIME = new Object();
+
     @ProcessElement
     public void process(@Element Row row) {
       dev.beametl.transforms.EtlMetrics.written().inc();
+      // Several workers run this: only one may replace the folder, or another's listing fails the run first.
+      synchronized (ONE_AT_A_TIME) {
+        replace();
+      }
+    }
+
+    private void replace() {
       try {
         Path dir = Path.of(folder);
         if (Files.isDirectory(dir)) {
