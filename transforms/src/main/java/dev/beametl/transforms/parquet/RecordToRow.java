@@ -1,5 +1,6 @@
 package dev.beametl.transforms.parquet;
 
+import dev.beametl.transforms.csv.CsvRowParser;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -143,7 +144,7 @@ public final class RecordToRow implements Serializable {
       case INT32:
         return wholeNumber(raw).intValueExact();
       case DOUBLE:
-        return raw instanceof Number n ? n.doubleValue() : Double.parseDouble(text(raw).trim());
+        return raw instanceof Number n ? n.doubleValue() : CsvRowParser.parseDecimal(text(raw).trim());
       case BOOLEAN:
         return toBoolean(raw);
       case STRING:

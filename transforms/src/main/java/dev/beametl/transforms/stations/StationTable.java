@@ -1,6 +1,7 @@
 package dev.beametl.transforms.stations;
 
 import dev.beametl.transforms.csv.CsvFileReader;
+import dev.beametl.transforms.csv.CsvRowParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -176,7 +177,7 @@ public final class StationTable implements Serializable {
 
   private static double number(String text, String column, String where) {
     try {
-      return Double.parseDouble(text);
+      return CsvRowParser.parseDecimal(text);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(where + ": " + column + " '" + text + "' is not a number");
     }

@@ -3,6 +3,7 @@ package dev.beametl.transforms.parquet;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
 import static org.hamcrest.Matchers.nullValue;
 
 import java.nio.ByteBuffer;
@@ -112,6 +113,8 @@ class RecordToRowTest {
     assertThat(problem(record(1L, "2022-05-01 10:00:00", null, null, null)), is("pulled:unparsable_value:'2022-05-01 10:00:00' is not a timestamp like uuuuMMdd'T'HHmmss"));
     assertThat(problem(record(1L, null, "2022-02-30", null, null)), is("day:unparsable_value:'2022-02-30' is not a date like uuuu-MM-dd"));
     assertThat(problem(record(1L, null, null, null, 1L)), is("bookable:wrong_type:1 cannot be read as true or false"));
+    assertThat("not Infinity", problem(record(1L, null, null, "1e309", null)), startsWith("price:unparsable_value:"));
+    assertThat("not zero", problem(record(1L, null, null, "-1e-400", null)), startsWith("price:unparsable_value:"));
   }
 
   @Test

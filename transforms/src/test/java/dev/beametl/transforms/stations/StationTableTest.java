@@ -36,7 +36,8 @@ class StationTableTest {
     assertThat(error("id,latitude,longitude\nA,1,2\nC,3,4\nB,95,2\n"), containsString("s.csv line 4: station B: latitude 95.0 is outside [-90, 90]"));
     assertThat(error("id,latitude,longitude\nA,1\n"), containsString("s.csv line 2: empty longitude"));
     assertThat(error("id,latitude,longitude\n,1,2\n"), containsString("s.csv line 2: empty id"));
-    assertThat(error("id,latitude,longitude\nA,1,NaN\n"), containsString("line 2: station A: longitude NaN is outside"));
+    assertThat(error("id,latitude,longitude\nA,1,NaN\n"), containsString("s.csv line 2: longitude 'NaN' is not a number"));
+    assertThat("not Infinity", error("id,latitude,longitude\nA,1,1e309\n"), containsString("s.csv line 2: longitude '1e309' is not a number"));
   }
 
   @Test
