@@ -1,7 +1,6 @@
 package dev.beametl.pipelines;
 
 import static dev.beametl.pipelines.LoanFixtures.HEADER;
-import static dev.beametl.pipelines.LoanFixtures.row;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
@@ -31,14 +30,7 @@ class BadHeaderTest {
   @TempDir Path tmp;
 
   Path loanInputs() throws Exception {
-    Path in = tmp.resolve("in");
-    for (int f = 0; f < 2; f++) {
-      List<List<String>> rows = new ArrayList<>();
-      for (int i = 0; i < 2_000; i++) {
-        rows.add(row("id", Integer.toString(f * 2_000 + i)));
-      }
-      LoanFixtures.write(in.resolve("loans-" + f + ".csv"), HEADER, rows);
-    }
+    Path in = LoanFixtures.writeLoans(tmp.resolve("in"), 2, 2_000);
     Files.writeString(in.resolve("events.json"), "{\"id\": 1, \"loan_amnt\": 5000, \"purpose\": \"car\"}\n");
     byte[] png = new byte[4_096];
     new Random(7).nextBytes(png);

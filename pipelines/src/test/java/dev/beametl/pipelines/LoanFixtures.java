@@ -49,6 +49,18 @@ final class LoanFixtures {
     return CSVFormat.RFC4180.format(values.toArray());
   }
 
+  /** {@code files} files {@code loans-<n>.csv} of passing loans under {@code dir}, ids 0 up, one per row. */
+  static Path writeLoans(Path dir, int files, int rowsEach) throws IOException {
+    for (int f = 0; f < files; f++) {
+      List<List<String>> rows = new ArrayList<>();
+      for (int i = 0; i < rowsEach; i++) {
+        rows.add(row("id", Integer.toString(f * rowsEach + i)));
+      }
+      write(dir.resolve("loans-" + f + ".csv"), HEADER, rows);
+    }
+    return dir;
+  }
+
   /** A CSV file with the given header and rows, LF line endings and a final newline. */
   static Path write(Path file, List<String> header, List<List<String>> rows) throws IOException {
     StringBuilder text = new StringBuilder(csvLine(header)).append('\n');

@@ -1,6 +1,5 @@
 package dev.beametl.pipelines;
 
-import static dev.beametl.pipelines.LoanFixtures.HEADER;
 import static dev.beametl.pipelines.LoanFixtures.row;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -37,15 +36,7 @@ class RunFailuresTest {
   @TempDir Path tmp;
 
   Path inputs(int files, int rowsEach) throws IOException {
-    Path in = tmp.resolve("in");
-    for (int f = 0; f < files; f++) {
-      List<List<String>> rows = new ArrayList<>();
-      for (int i = 0; i < rowsEach; i++) {
-        rows.add(row("id", Integer.toString(f * rowsEach + i)));
-      }
-      LoanFixtures.write(in.resolve("loans-" + f + ".csv"), HEADER, rows);
-    }
-    return in;
+    return LoanFixtures.writeLoans(tmp.resolve("in"), files, rowsEach);
   }
 
   long inputCount(Path in) throws IOException {

@@ -1,7 +1,5 @@
 package dev.beametl.pipelines;
 
-import static dev.beametl.pipelines.LoanFixtures.HEADER;
-import static dev.beametl.pipelines.LoanFixtures.row;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
@@ -15,8 +13,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -28,14 +24,7 @@ class SigtermTest {
 
   @Test
   void sigtermEndsAStuckRunPromptlyWithAFailedReport() throws Exception {
-    Path in = tmp.resolve("in");
-    for (int f = 0; f < 2; f++) {
-      List<List<String>> rows = new ArrayList<>();
-      for (int i = 0; i < 2_000; i++) {
-        rows.add(row("id", Integer.toString(f * 2_000 + i)));
-      }
-      LoanFixtures.write(in.resolve("loans-" + f + ".csv"), HEADER, rows);
-    }
+    Path in = LoanFixtures.writeLoans(tmp.resolve("in"), 2, 2_000);
     PostgresServer pg = PostgresServer.shared();
     pg.execute("DROP TABLE IF EXISTS sigterm_load");
     Path report = tmp.resolve("report.json");

@@ -102,9 +102,9 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
    */
   public void checkTarget(Schema schema) throws SQLException {
     checkKey(schema);
-    // A missing schema is checked by checkPrivileges (CREATE on the database); an existing one must let us create tables in it.
     try (Connection connection = target.connect()) {
       target.checkPrivileges(connection, false, "INSERT", "UPDATE", "DELETE");
+      // checkPrivileges covers a missing schema (CREATE on the database); an existing one must allow CREATE for the stage.
       String inSchema = target.schema();
       try (PreparedStatement st =
           connection.prepareStatement(
