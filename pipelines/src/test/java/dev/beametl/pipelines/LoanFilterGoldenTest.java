@@ -39,7 +39,7 @@ class LoanFilterGoldenTest {
   @TempDir Path tmp;
 
   @ParameterizedTest
-  @ValueSource(strings = {"DirectRunner", "SparkRunner"})
+  @ValueSource(strings = {"DirectRunner", "SparkRunner", "ForkCheckingRunner"})
   void sampleLoadsTheTenReferenceLoans(String runner) throws Exception {
     PostgresServer pg = PostgresServer.shared();
     String table = "golden_" + runner.toLowerCase();

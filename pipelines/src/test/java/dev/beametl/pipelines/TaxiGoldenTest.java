@@ -90,7 +90,7 @@ class TaxiGoldenTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"DirectRunner", "SparkRunner"})
+  @ValueSource(strings = {"DirectRunner", "SparkRunner", "ForkCheckingRunner"})
   void goldTotalsPerPickupTripAndPaymentType(String runner) throws Exception {
     staging(TaxiTestFiles.fixture("green_small.csv"), tmp.resolve("staging"), "parquet");
 
@@ -255,6 +255,8 @@ class TaxiGoldenTest {
         options(
             TaxiStaging.NAME,
             TaxiStagingOptions.class,
+            // The DirectRunner, after checking the graph's counted steps (see ForkCheckingRunner).
+            "--runner=ForkCheckingRunner",
             "--input=" + input,
             "--output=" + output,
             "--outputFormat=" + format,

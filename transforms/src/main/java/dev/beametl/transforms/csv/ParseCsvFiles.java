@@ -19,11 +19,8 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
-import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Parses CSV files into typed rows. Files are read by their own reader, so quoted line breaks,
@@ -33,9 +30,6 @@ import org.apache.beam.sdk.values.TupleTagList;
  * rejected, and the other files go on.
  */
 public final class ParseCsvFiles extends PTransform<PCollection<FileIO.ReadableFile>, WithRejects<Row>> {
-  private static final TupleTag<Row> ROWS = new TupleTag<>() {};
-  private static final TupleTag<Reject> REJECTS = new TupleTag<>() {};
-
   private final CsvRowParser parser;
   private final long rangeBytes;
 
@@ -83,27 +77,12 @@ public final class ParseCsvFiles extends PTransform<PCollection<FileIO.ReadableF
     } catch (NoSuchSchemaException e) {
       throw new IllegalStateException(e);
     }
-    // The splittable read has one output: on Spark a multi-output splittable DoFn is evaluated once
-    // per output (its read count doubled on a real cluster); the plain ParDo that splits it is cached.
-    PCollectionTuple parsed =
+    PCollection<KV<Row, Reject>> parsed =
         files
             .apply("Split", SplitCsvFiles.intoRangesOf(rangeBytes))
             .apply("ParseRecords", ParDo.of(new ParseRangeFn(parser)))
-            .setCoder(KvCoder.of(NullableCoder.of(SchemaCoder.of(rowSchema)), NullableCoder.of(rejectCoder)))
-            .apply("RowsAndRejects", ParDo.of(new SplitFn()).withOutputTags(ROWS, TupleTagList.of(REJECTS)));
-    return WithRejects.of(ROWS, parsed.get(ROWS).setRowSchema(rowSchema), REJECTS, parsed.get(REJECTS).setCoder(rejectCoder));
-  }
-
-  /** A parsed record is either a row (key) or a reject (value). */
-  static final class SplitFn extends DoFn<KV<Row, Reject>, Row> {
-    @ProcessElement
-    public void process(@Element KV<Row, Reject> record, MultiOutputReceiver out) {
-      if (record.getKey() != null) {
-        out.get(ROWS).output(record.getKey());
-      } else {
-        out.get(REJECTS).output(record.getValue());
-      }
-    }
+            .setCoder(KvCoder.of(NullableCoder.of(SchemaCoder.of(rowSchema)), NullableCoder.of(rejectCoder)));
+    return WithRejects.split(parsed);
   }
 
   /**

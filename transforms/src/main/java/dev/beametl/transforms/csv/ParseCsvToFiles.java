@@ -11,22 +11,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,6 @@ import org.slf4j.LoggerFactory;
  * {@code written} per row; rejects are counted by the rejects sink.
  */
 public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.ReadableFile>, WithRejects<String>> {
-  private static final TupleTag<KV<String, String>> TEMP_FILES = new TupleTag<>() {};
   private static final TupleTag<Reject> REJECTS = new TupleTag<>() {};
   private static final TupleTag<String> FILES = new TupleTag<>() {};
 
@@ -81,21 +81,29 @@ public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.Readabl
   public WithRejects<String> expand(PCollection<FileIO.ReadableFile> files) {
     String temp = FinalizeFiles.tempDirectory(directory, UUID.randomUUID().toString());
     String extension = format.name().toLowerCase(Locale.ROOT);
-    PCollectionTuple parsed =
-        files
-            .apply("Split", SplitCsvFiles.intoRangesOf(rangeBytes))
-            .apply("ParseAndWrite", ParDo.of(new ParseWriteFn(parser, temp, format)).withOutputTags(TEMP_FILES, TupleTagList.of(REJECTS)));
+    Coder<Reject> rejectCoder;
+    try {
+      rejectCoder = files.getPipeline().getSchemaRegistry().getSchemaCoder(Reject.class);
+    } catch (NoSuchSchemaException e) {
+      throw new IllegalStateException(e);
+    }
+    WithRejects<KV<String, String>> parsed =
+        WithRejects.split(
+            files
+                .apply("Split", SplitCsvFiles.intoRangesOf(rangeBytes))
+                .apply("ParseAndWrite", ParDo.of(new ParseWriteFn(parser, temp, format)))
+                .setCoder(KvCoder.of(NullableCoder.of(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())), NullableCoder.of(rejectCoder))));
     PCollection<String> written =
         parsed
-            .get(TEMP_FILES)
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
+            .getOutput()
             .apply("AllFiles", Combine.globally(new ListFn()))
             .setCoder(ListCoder.of(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
             .apply("Finalize", ParDo.of(new FinalizeFn(directory, temp, extension, namedAfterInputs)));
-    return WithRejects.of(FILES, written, REJECTS, parsed.get(REJECTS));
+    return WithRejects.of(FILES, written, REJECTS, parsed.getRejects());
   }
 
-  private static final class ParseWriteFn extends DoFn<CsvFileRange, KV<String, String>> {
+  /** Writes a range's rows to a temporary file; outputs its rejects, then the file (sort key, name). */
+  private static final class ParseWriteFn extends DoFn<CsvFileRange, KV<KV<String, String>, Reject>> {
     private static final Logger LOG = LoggerFactory.getLogger(ParseWriteFn.class);
     private final Counter read = EtlMetrics.read();
     private final Counter written = EtlMetrics.written();
@@ -110,7 +118,7 @@ public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.Readabl
     }
 
     @ProcessElement
-    public void process(@Element CsvFileRange range, MultiOutputReceiver out) throws IOException {
+    public void process(@Element CsvFileRange range, OutputReceiver<KV<KV<String, String>, Reject>> out) throws IOException {
       String source = range.file();
       // A fresh name per attempt: a retried bundle never writes over a file another attempt is writing.
       String tempFile = temp + UUID.randomUUID();
@@ -133,7 +141,7 @@ public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.Readabl
 
               @Override
               public void reject(Reject reject) {
-                out.get(REJECTS).output(reject);
+                out.output(KV.of(null, reject));
               }
             };
         long records = 0;
@@ -152,7 +160,7 @@ public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.Readabl
       // Counted once the range is complete, so a retried attempt is not counted twice.
       written.inc(rows[0]);
       LOG.debug("{} (range {}): {} rows written", source, range.index(), rows[0]);
-      out.get(TEMP_FILES).output(KV.of(range.sortKey(), tempFile));
+      out.output(KV.of(KV.of(range.sortKey(), tempFile), null));
     }
   }
 

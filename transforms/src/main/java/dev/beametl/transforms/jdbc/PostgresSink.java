@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -89,9 +90,14 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
   public PCollection<Reject> expand(PCollection<Row> rows) {
     Schema schema = rows.getSchema();
     checkKey(schema);
-    WithRejects<Row> storable = rows.apply("RejectUnstorable", new RejectUnstorable("load"));
-    storable.getOutput().apply("Stage " + target.table(), ParDo.of(new StageFn(target, stageTable(), schema, batchSize)));
-    return storable.getRejects();
+    // One step checks and stages: a fork (a separate reject step) after the rows' counted steps would
+    // let a Spark cluster compute them twice and count them twice.
+    try {
+      return rows.apply("Stage " + target.table(), ParDo.of(new StageFn(target, stageTable(), schema, batchSize)))
+          .setCoder(rows.getPipeline().getSchemaRegistry().getSchemaCoder(Reject.class));
+    } catch (NoSuchSchemaException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**
@@ -403,8 +409,11 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
     return identifiers.stream().map(PostgresSink::quote).collect(Collectors.joining(", "));
   }
 
-  /** COPYs each batch into the staging table and commits it; the merge is the driver's, at publish. */
-  private static final class StageFn extends DoFn<Row, Void> {
+  /**
+   * COPYs each batch into the staging table and commits it; the merge is the driver's, at publish.
+   * Outputs the rows PostgreSQL cannot store, as rejects.
+   */
+  private static final class StageFn extends DoFn<Row, Reject> {
     private final Counter written = EtlMetrics.written();
     private final JdbcTarget target;
     private final String stageTable;
@@ -434,7 +443,12 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
     }
 
     @ProcessElement
-    public void process(@Element Row row) throws SQLException, IOException {
+    public void process(@Element Row row, OutputReceiver<Reject> unstorable) throws SQLException, IOException {
+      Reject reject = RejectUnstorable.check(row, "load");
+      if (reject != null) {
+        unstorable.output(reject);
+        return;
+      }
       batch.add(row);
       if (batch.size() >= batchSize) {
         flush();

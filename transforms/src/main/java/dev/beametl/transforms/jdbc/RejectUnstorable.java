@@ -56,35 +56,44 @@ final class RejectUnstorable extends PTransform<PCollection<Row>, WithRejects<Ro
 
     @ProcessElement
     public void process(@Element Row row, MultiOutputReceiver out) {
-      Schema schema = row.getSchema();
-      for (int i = 0; i < row.getFieldCount(); i++) {
-        Object value = row.getValue(i);
-        String problem = value == null ? null : problem(value);
-        if (problem != null) {
-          out.get(REJECTS).output(new Reject(step, REASON, schema.getField(i).getName(), problem, source(row), record(row), asText(row)));
-          return;
-        }
+      Reject reject = check(row, step);
+      if (reject != null) {
+        out.get(REJECTS).output(reject);
+      } else {
+        out.get(STORABLE).output(row);
       }
-      out.get(STORABLE).output(row);
     }
+  }
 
-    private static @Nullable String source(Row row) {
-      return row.getSchema().hasField(CsvRowParser.SOURCE_FILE) ? row.getString(CsvRowParser.SOURCE_FILE) : null;
-    }
-
-    private static long record(Row row) {
-      if (!row.getSchema().hasField(CsvRowParser.SOURCE_RECORD)) {
-        return 0;
+  /** The reject of a row PostgreSQL cannot store, attributed to {@code step}; null when it can store it. */
+  static @Nullable Reject check(Row row, String step) {
+    Schema schema = row.getSchema();
+    for (int i = 0; i < row.getFieldCount(); i++) {
+      Object value = row.getValue(i);
+      String problem = value == null ? null : problem(value);
+      if (problem != null) {
+        return new Reject(step, REASON, schema.getField(i).getName(), problem, source(row), record(row), asText(row));
       }
-      Long record = row.getInt64(CsvRowParser.SOURCE_RECORD);
-      return record == null ? 0 : record;
     }
+    return null;
+  }
 
-    /** The row as it was about to be loaded, in the COPY's CSV form. */
-    private static String asText(Row row) {
-      StringBuilder csv = new StringBuilder();
-      CopyCsv.append(csv, row);
-      return csv.substring(0, csv.length() - 1);
+  private static @Nullable String source(Row row) {
+    return row.getSchema().hasField(CsvRowParser.SOURCE_FILE) ? row.getString(CsvRowParser.SOURCE_FILE) : null;
+  }
+
+  private static long record(Row row) {
+    if (!row.getSchema().hasField(CsvRowParser.SOURCE_RECORD)) {
+      return 0;
     }
+    Long record = row.getInt64(CsvRowParser.SOURCE_RECORD);
+    return record == null ? 0 : record;
+  }
+
+  /** The row as it was about to be loaded, in the COPY's CSV form. */
+  private static String asText(Row row) {
+    StringBuilder csv = new StringBuilder();
+    CopyCsv.append(csv, row);
+    return csv.substring(0, csv.length() - 1);
   }
 }

@@ -2,7 +2,16 @@ package dev.beametl.transforms.rejects;
 
 import java.util.Arrays;
 import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -30,6 +39,49 @@ public final class WithRejects<T> implements POutput {
   public static <T> WithRejects<T> of(
       TupleTag<T> outputTag, PCollection<T> output, TupleTag<Reject> rejectsTag, PCollection<Reject> rejects) {
     return new WithRejects<>(outputTag, output, rejectsTag, rejects);
+  }
+
+  /**
+   * Splits the one output of a step that counts (each element a value or a reject, the other side
+   * null) into values and rejects, after a shuffle. Why the shuffle: on a Spark cluster, when the
+   * consumers of a step with two outputs run at the same time on different executors, each re-runs
+   * that step and every step before it back to the last shuffle, so their counters count twice
+   * (their data does not). After a shuffle the counted steps run once. The DirectRunner never
+   * re-runs a step, and its shuffle hands on a bundle per key (a sink then commits per few rows),
+   * so there the split follows the step directly.
+   */
+  public static <T> WithRejects<T> split(PCollection<KV<T, Reject>> outcomes) {
+    KvCoder<T, Reject> coder = (KvCoder<T, Reject>) outcomes.getCoder();
+    TupleTag<T> values = new TupleTag<>() {};
+    boolean direct = outcomes.getPipeline().getOptions().getRunner().getSimpleName().equals("DirectRunner");
+    PCollection<KV<T, Reject>> counted = direct ? outcomes : outcomes.apply("Materialize", Reshuffle.viaRandomKey());
+    PCollectionTuple split =
+        counted
+            .apply("ValuesAndRejects", ParDo.of(new SplitFn<T>(values)).withOutputTags(values, TupleTagList.of(REJECTS)));
+    return of(values, split.get(values).setCoder(nonNull(coder.getKeyCoder())), REJECTS, split.get(REJECTS).setCoder(nonNull(coder.getValueCoder())));
+  }
+
+  private static <V> Coder<V> nonNull(Coder<V> coder) {
+    return coder instanceof NullableCoder<V> nullable ? nullable.getValueCoder() : coder;
+  }
+
+  private static final TupleTag<Reject> REJECTS = new TupleTag<>() {};
+
+  private static final class SplitFn<T> extends DoFn<KV<T, Reject>, T> {
+    private final TupleTag<T> values;
+
+    SplitFn(TupleTag<T> values) {
+      this.values = values;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<T, Reject> outcome, MultiOutputReceiver out) {
+      if (outcome.getValue() == null) {
+        out.get(values).output(outcome.getKey());
+      } else {
+        out.get(REJECTS).output(outcome.getValue());
+      }
+    }
   }
 
   /** The rejects of several steps as one collection, for the one rejects sink. */
