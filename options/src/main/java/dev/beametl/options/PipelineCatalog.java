@@ -1,6 +1,6 @@
 package dev.beametl.options;
 
-import dev.beametl.options.FileOutputOptions.OutputFormat;
+import dev.beametl.transforms.files.OutputFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +41,17 @@ public final class PipelineCatalog {
     /** Required options, whether its interface marks them or the pipeline needs them. */
     public boolean isRequired(OptionsSchema.Option option) {
       return option.isRequired() || required.contains(option.name());
+    }
+
+    /**
+     * The values an enum option takes for this pipeline, as written: its constants, of {@code
+     * --outputFormat} only those the pipeline writes. Empty for other options.
+     */
+    public List<String> acceptedValues(OptionsSchema.Option option) {
+      if (option.name().equals("outputFormat") && !outputFormats.isEmpty()) {
+        return outputFormats.stream().map(OptionsSchema.Option::spelled).toList();
+      }
+      return option.enumValues();
     }
 
     /** The default --help shows: the pipeline's own, or the options interface's. */

@@ -1,12 +1,10 @@
 package dev.beametl.options;
 
-import dev.beametl.options.FileOutputOptions.OutputFormat;
 import dev.beametl.options.ListingPostprocessOptions.Kind;
-import dev.beametl.options.SourceLifecycleOptions.AfterLoad;
 import dev.beametl.options.TaxiGoldOptions.LoadTo;
+import dev.beametl.transforms.files.OutputFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -112,14 +110,6 @@ public final class PipelineRules {
     problems.addAll(GateSpecs.problems(options, type));
   }
 
-  /** The rule of {@code --afterLoad=archive}: empty when the options are fine. */
-  public static Optional<String> archiveProblem(AfterLoad afterLoad, String archiveTo) {
-    if (afterLoad == AfterLoad.ARCHIVE && (archiveTo == null || archiveTo.isBlank())) {
-      return Optional.of("--afterLoad=archive needs --archiveTo=<prefix>, where the inputs are moved once the output is written");
-    }
-    return Optional.empty();
-  }
-
   /** An option named like a password, other than the ones that name where the password is. */
   static boolean isPasswordOption(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
@@ -128,7 +118,7 @@ public final class PipelineRules {
   }
 
   private static void afterLoad(SourceLifecycleOptions options, List<String> problems) {
-    archiveProblem(options.getAfterLoad(), options.getArchiveTo()).ifPresent(problems::add);
+    options.getAfterLoad().problemWith(options.getArchiveTo()).ifPresent(problems::add);
   }
 
   private static void jdbcUrlPassword(String url, List<String> problems) {
