@@ -60,7 +60,7 @@ public final class OptionsSchema {
         } else if (a instanceof Default.Boolean b) {
           return Optional.of(String.valueOf(b.value()));
         } else if (a instanceof Default.Enum e) {
-          return Optional.of(e.value().toLowerCase(Locale.ROOT));
+          return Optional.of(enumConstant(e.value()).map(Option::spelled).orElse(e.value()));
         }
       }
       return Optional.empty();

@@ -48,7 +48,7 @@ public final class PipelineRules {
   static void taxiGold(EtlOptions etl, List<String> problems) {
     TaxiGoldOptions options = etl.as(TaxiGoldOptions.class);
     LoadTo loadTo = options.getLoadTo();
-    String load = "--loadTo=" + loadTo.name().toLowerCase(Locale.ROOT);
+    String load = "--loadTo=" + OptionsSchema.Option.spelled(loadTo);
     if (loadTo == LoadTo.NONE) {
       return;
     }
@@ -63,7 +63,7 @@ public final class PipelineRules {
     }
     if (options.getOutputFormat() != OutputFormat.PARQUET) {
       problems.add(load + " COPYs Parquet files: use --outputFormat=parquet, not "
-          + options.getOutputFormat().name().toLowerCase(Locale.ROOT));
+          + OptionsSchema.Option.spelled(options.getOutputFormat()));
     }
     if (options.getOutput() != null && !options.getOutput().startsWith("s3://")) {
       problems.add(load + ": Redshift COPY reads from S3, so --output must be an s3:// prefix, got " + options.getOutput());
@@ -83,7 +83,7 @@ public final class PipelineRules {
     Kind kind = options.getKind();
     if (kind != null && kind.columns().contains(options.getPartitionColumn())) {
       problems.add("option --partitionColumn=" + options.getPartitionColumn() + " is already a column of the "
-          + kind.name().toLowerCase(Locale.ROOT) + " table: choose another name");
+          + OptionsSchema.Option.spelled(kind) + " table: choose another name");
     }
     if (!FILE_NAME_SAFE.matcher(options.getRunId()).matches()) {
       problems.add("option --runId goes into file names: letters, digits, '.', '_' and '-' only, got " + options.getRunId());
