@@ -8,8 +8,9 @@ import java.util.Set;
 
 /**
  * Every pipeline's CLI name, options interface and rules. The CLI parses and checks a run's
- * arguments with them; the EMR launcher checks a request's arguments with the same before it
- * creates a cluster (both through {@link OptionsParser}).
+ * arguments with them; the EMR launcher, which has no runner, checks a request's arguments with the
+ * same before it creates a cluster (both through {@link OptionsParser}). Each pipeline class in
+ * {@code pipelines/} binds its run to its entry by the entry's options interface ({@code EtlPipeline.of}).
  */
 public final class PipelineCatalog {
 
