@@ -1,19 +1,12 @@
 package dev.beametl.options;
 
+import dev.beametl.transforms.csv.OnBadHeader;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /** A pipeline that reads CSV files whose header must fit its columns. */
 public interface CsvHeaderOptions extends PipelineOptions {
-
-  /** What a file whose header does not fit the pipeline's columns does to the run. */
-  enum OnBadHeader {
-    /** The run fails before anything is loaded or any input touched, naming the file and the columns. */
-    FAIL,
-    /** The file is rejected (its header and every record, as bad_header) and the other files load. */
-    REJECT
-  }
 
   @Description("A file whose header lacks a column or has an unknown one: fail (the run fails before anything is "
       + "loaded, naming the file and the columns) or reject (the file's header and records go to the rejects as "

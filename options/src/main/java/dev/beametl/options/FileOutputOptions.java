@@ -1,5 +1,6 @@
 package dev.beametl.options;
 
+import dev.beametl.transforms.files.OutputFormat;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -7,13 +8,6 @@ import org.apache.beam.sdk.options.Validation;
 
 /** A pipeline that writes its result as files under a directory. */
 public interface FileOutputOptions extends PipelineOptions {
-
-  /** The file formats a pipeline can write; each pipeline says which it accepts. */
-  enum OutputFormat {
-    PARQUET,
-    CSV,
-    JSONL
-  }
 
   @Description("Output directory, local or s3://. Files are named part-NNNNN-of-NNNNN.<format>.")
   @Validation.Required

@@ -1,8 +1,6 @@
 package dev.beametl.options;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.List;
-import java.util.Locale;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Validation;
@@ -30,12 +28,6 @@ public interface ListingPostprocessOptions extends EtlOptions, SourceLifecycleOp
     /** The kind's table columns, in order (the partition column may not be one of them). */
     public List<String> columns() {
       return columns;
-    }
-
-    /** {@code --kind=price} as documented; Beam alone would only take {@code PRICE}. */
-    @JsonCreator
-    public static Kind of(String name) {
-      return valueOf(name.trim().toUpperCase(Locale.ROOT));
     }
   }
 

@@ -105,10 +105,8 @@ public final class OptionsParser {
   /** Why the value cannot be the option's, or empty when it can. */
   private static Optional<String> checkValue(PipelineCatalog.Entry entry, Option option, String value) {
     if (option.type().isEnum()) {
-      List<String> accepted = option.name().equals("outputFormat") && !entry.outputFormats().isEmpty()
-          ? entry.outputFormats().stream().map(f -> f.name().toLowerCase(Locale.ROOT)).toList()
-          : option.enumValues();
-      return accepted.contains(value.toLowerCase(Locale.ROOT))
+      List<String> accepted = entry.acceptedValues(option);
+      return option.enumConstant(value).map(Option::spelled).filter(accepted::contains).isPresent()
           ? Optional.empty()
           : Optional.of("option --" + option.name() + ": '" + value + "' is not one of " + String.join(", ", accepted));
     }
@@ -125,16 +123,9 @@ public final class OptionsParser {
     }
   }
 
-  /** An enum value spelled as its constant, whatever case it was given in; other values as given. */
+  /** An enum value spelled as its constant, as Beam takes it, whatever case it was given in; other values as given. */
   private static String spelled(Option option, String value) {
-    if (!option.type().isEnum()) {
-      return value;
-    }
-    return Stream.of(option.type().getEnumConstants())
-        .map(c -> ((Enum<?>) c).name())
-        .filter(n -> n.equalsIgnoreCase(value))
-        .findFirst()
-        .orElse(value);
+    return option.enumConstant(value).map(Enum::name).orElse(value);
   }
 
   private static String firstLine(IllegalArgumentException e) {

@@ -60,7 +60,7 @@ public final class OptionsSchema {
         } else if (a instanceof Default.Boolean b) {
           return Optional.of(String.valueOf(b.value()));
         } else if (a instanceof Default.Enum e) {
-          return Optional.of(e.value().toLowerCase(Locale.ROOT));
+          return Optional.of(enumConstant(e.value()).map(Option::spelled).orElse(e.value()));
         }
       }
       return Optional.empty();
@@ -68,15 +68,25 @@ public final class OptionsSchema {
 
     /** An enum option's values as the documentation writes them (lower case); empty for other types. */
     public List<String> enumValues() {
-      if (!type().isEnum()) {
-        return List.of();
-      }
-      return Arrays.stream(type().getEnumConstants()).map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT)).toList();
+      return enumConstants().stream().map(Option::spelled).toList();
     }
 
-    /** How {@code --help} names the value: {@code keep|archive|delete}, {@code int}, {@code String}. */
-    public String typeName() {
-      return type().isEnum() ? String.join("|", enumValues()) : type().getSimpleName();
+    /**
+     * The enum constant {@code value} names in any case ({@code archive} for {@code ARCHIVE}): the
+     * documentation writes them in lower case, Beam itself only takes the exact name. Empty when
+     * it names none, or the option is no enum.
+     */
+    public Optional<Enum<?>> enumConstant(String value) {
+      return enumConstants().stream().filter(c -> c.name().equalsIgnoreCase(value)).findFirst();
+    }
+
+    /** An enum constant as the documentation and messages write it. */
+    public static String spelled(Enum<?> constant) {
+      return constant.name().toLowerCase(Locale.ROOT);
+    }
+
+    private List<Enum<?>> enumConstants() {
+      return type().isEnum() ? Arrays.stream(type().getEnumConstants()).<Enum<?>>map(c -> (Enum<?>) c).toList() : List.of();
     }
 
     private boolean hasDefault() {

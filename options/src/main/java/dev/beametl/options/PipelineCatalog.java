@@ -1,6 +1,6 @@
 package dev.beametl.options;
 
-import dev.beametl.options.FileOutputOptions.OutputFormat;
+import dev.beametl.transforms.files.OutputFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -8,8 +8,9 @@ import java.util.Set;
 
 /**
  * Every pipeline's CLI name, options interface and rules. The CLI parses and checks a run's
- * arguments with them; the EMR launcher checks a request's arguments with the same before it
- * creates a cluster (both through {@link OptionsParser}).
+ * arguments with them; the EMR launcher, which has no runner, checks a request's arguments with the
+ * same before it creates a cluster (both through {@link OptionsParser}). Each pipeline class in
+ * {@code pipelines/} binds its run to its entry by the entry's options interface ({@code EtlPipeline.of}).
  */
 public final class PipelineCatalog {
 
@@ -41,6 +42,17 @@ public final class PipelineCatalog {
     /** Required options, whether its interface marks them or the pipeline needs them. */
     public boolean isRequired(OptionsSchema.Option option) {
       return option.isRequired() || required.contains(option.name());
+    }
+
+    /**
+     * The values an enum option takes for this pipeline, as written: its constants, of {@code
+     * --outputFormat} only those the pipeline writes. Empty for other options.
+     */
+    public List<String> acceptedValues(OptionsSchema.Option option) {
+      if (option.name().equals("outputFormat") && !outputFormats.isEmpty()) {
+        return outputFormats.stream().map(OptionsSchema.Option::spelled).toList();
+      }
+      return option.enumValues();
     }
 
     /** The default --help shows: the pipeline's own, or the options interface's. */

@@ -1,12 +1,10 @@
 package dev.beametl.options;
 
-import dev.beametl.options.FileOutputOptions.OutputFormat;
 import dev.beametl.options.ListingPostprocessOptions.Kind;
-import dev.beametl.options.SourceLifecycleOptions.AfterLoad;
 import dev.beametl.options.TaxiGoldOptions.LoadTo;
+import dev.beametl.transforms.files.OutputFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,7 +48,7 @@ public final class PipelineRules {
   static void taxiGold(EtlOptions etl, List<String> problems) {
     TaxiGoldOptions options = etl.as(TaxiGoldOptions.class);
     LoadTo loadTo = options.getLoadTo();
-    String load = "--loadTo=" + loadTo.name().toLowerCase(Locale.ROOT);
+    String load = "--loadTo=" + OptionsSchema.Option.spelled(loadTo);
     if (loadTo == LoadTo.NONE) {
       return;
     }
@@ -65,7 +63,7 @@ public final class PipelineRules {
     }
     if (options.getOutputFormat() != OutputFormat.PARQUET) {
       problems.add(load + " COPYs Parquet files: use --outputFormat=parquet, not "
-          + options.getOutputFormat().name().toLowerCase(Locale.ROOT));
+          + OptionsSchema.Option.spelled(options.getOutputFormat()));
     }
     if (options.getOutput() != null && !options.getOutput().startsWith("s3://")) {
       problems.add(load + ": Redshift COPY reads from S3, so --output must be an s3:// prefix, got " + options.getOutput());
@@ -85,7 +83,7 @@ public final class PipelineRules {
     Kind kind = options.getKind();
     if (kind != null && kind.columns().contains(options.getPartitionColumn())) {
       problems.add("option --partitionColumn=" + options.getPartitionColumn() + " is already a column of the "
-          + kind.name().toLowerCase(Locale.ROOT) + " table: choose another name");
+          + OptionsSchema.Option.spelled(kind) + " table: choose another name");
     }
     if (!FILE_NAME_SAFE.matcher(options.getRunId()).matches()) {
       problems.add("option --runId goes into file names: letters, digits, '.', '_' and '-' only, got " + options.getRunId());
@@ -112,14 +110,6 @@ public final class PipelineRules {
     problems.addAll(GateSpecs.problems(options, type));
   }
 
-  /** The rule of {@code --afterLoad=archive}: empty when the options are fine. */
-  public static Optional<String> archiveProblem(AfterLoad afterLoad, String archiveTo) {
-    if (afterLoad == AfterLoad.ARCHIVE && (archiveTo == null || archiveTo.isBlank())) {
-      return Optional.of("--afterLoad=archive needs --archiveTo=<prefix>, where the inputs are moved once the output is written");
-    }
-    return Optional.empty();
-  }
-
   /** An option named like a password, other than the ones that name where the password is. */
   static boolean isPasswordOption(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
@@ -128,7 +118,7 @@ public final class PipelineRules {
   }
 
   private static void afterLoad(SourceLifecycleOptions options, List<String> problems) {
-    archiveProblem(options.getAfterLoad(), options.getArchiveTo()).ifPresent(problems::add);
+    options.getAfterLoad().problemWith(options.getArchiveTo()).ifPresent(problems::add);
   }
 
   private static void jdbcUrlPassword(String url, List<String> problems) {

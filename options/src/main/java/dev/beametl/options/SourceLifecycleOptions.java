@@ -1,18 +1,12 @@
 package dev.beametl.options;
 
+import dev.beametl.transforms.files.AfterLoad;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /** What happens to the input files once the run's output is durably written. */
 public interface SourceLifecycleOptions extends PipelineOptions {
-
-  /** Acted on only after the whole run succeeded; a failed run leaves every input in place. */
-  enum AfterLoad {
-    KEEP,
-    ARCHIVE,
-    DELETE
-  }
 
   @Description("After a successful load: keep, archive (move under --archiveTo) or delete the input files.")
   @Default.Enum("KEEP")

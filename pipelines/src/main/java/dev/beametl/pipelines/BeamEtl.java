@@ -1,18 +1,10 @@
 package dev.beametl.pipelines;
 
-import dev.beametl.options.DatasetSummaryOptions;
 import dev.beametl.options.EtlOptions;
 import dev.beametl.options.InvalidOptionsException;
-import dev.beametl.options.ListingPostprocessOptions;
-import dev.beametl.options.LoanFilterOptions;
-import dev.beametl.options.OptionsParser;
 import dev.beametl.options.PipelineCatalog;
-import dev.beametl.options.RideWeatherOptions;
-import dev.beametl.options.TaxiGoldOptions;
-import dev.beametl.options.TaxiStagingOptions;
 import dev.beametl.transforms.report.Credentials;
 import dev.beametl.transforms.report.RunReport;
-import dev.beametl.transforms.s3.PathStyleS3ClientBuilderFactory;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +18,11 @@ import java.util.Optional;
 public final class BeamEtl {
   static final int BAD_ARGUMENTS = 2;
   static final int RUN_FAILED = 1;
+
+  /** Every pipeline the CLI runs, in the order of {@link PipelineCatalog#entries()}, which holds no others. */
+  static final List<EtlPipeline<?>> PIPELINES =
+      List.of(LoanFilter.PIPELINE, ListingPostprocess.PIPELINE, RideWeather.PIPELINE, DatasetSummary.PIPELINE,
+          TaxiStaging.PIPELINE, TaxiGold.PIPELINE);
 
   private BeamEtl() {}
 
@@ -42,27 +39,31 @@ public final class BeamEtl {
       printUsage(args.length == 0 ? err : out);
       return args.length == 0 ? BAD_ARGUMENTS : 0;
     }
-    Optional<PipelineCatalog.Entry> entry = PipelineCatalog.find(args[0]);
-    if (entry.isEmpty()) {
+    Optional<EtlPipeline<?>> pipeline = pipeline(args[0]);
+    if (pipeline.isEmpty()) {
       err.println("error: unknown pipeline '" + args[0] + "'");
       printUsage(err);
       return BAD_ARGUMENTS;
     }
     String[] pipelineArgs = Arrays.copyOfRange(args, 1, args.length);
     if (Arrays.stream(pipelineArgs).anyMatch(BeamEtl::isHelp)) {
-      OptionsHelp.print(entry.get(), out);
+      OptionsHelp.print(pipeline.get().entry(), out);
       return 0;
     }
-    EtlOptions options;
+    return parseAndRun(pipeline.get(), pipelineArgs, err);
+  }
+
+  private static <O extends EtlOptions> int parseAndRun(EtlPipeline<O> pipeline, String[] args, PrintStream err) {
+    O options;
     try {
-      options = parse(entry.get(), pipelineArgs);
+      options = pipeline.parse(args);
     } catch (InvalidOptionsException e) {
       e.problems().forEach(problem -> err.println("error: " + problem));
-      err.println("Run 'beam-etl " + entry.get().name() + " --help' for its options.");
+      err.println("Run 'beam-etl " + pipeline.name() + " --help' for its options.");
       return BAD_ARGUMENTS;
     }
     try {
-      RunReport report = run(entry.get().name(), options);
+      RunReport report = pipeline.run(options);
       return RunReport.SUCCEEDED.equals(report.status()) ? 0 : RUN_FAILED;
     } catch (PipelineRun.PipelineFailedException e) {
       // Its summary (with the error) is already printed, once.
@@ -78,30 +79,15 @@ public final class BeamEtl {
    * mistyped options and the pipeline's rules are errors).
    *
    * @throws InvalidOptionsException naming every problem
+   * @see EtlPipeline#parse
    */
   public static EtlOptions parse(PipelineCatalog.Entry entry, String[] args) {
-    EtlOptions options = OptionsParser.parse(entry, args);
-    PathStyleS3ClientBuilderFactory.install(options);
-    return options;
+    return pipeline(entry.name()).orElseThrow().parse(args);
   }
 
-  static RunReport run(String pipeline, EtlOptions options) {
-    switch (pipeline) {
-      case LoanFilter.NAME:
-        return LoanFilter.run(options.as(LoanFilterOptions.class));
-      case ListingPostprocess.NAME:
-        return ListingPostprocess.run(options.as(ListingPostprocessOptions.class));
-      case RideWeather.NAME:
-        return RideWeather.run(options.as(RideWeatherOptions.class));
-      case DatasetSummary.NAME:
-        return DatasetSummary.run(options.as(DatasetSummaryOptions.class));
-      case TaxiStaging.NAME:
-        return TaxiStaging.run(options.as(TaxiStagingOptions.class));
-      case TaxiGold.NAME:
-        return TaxiGold.run(options.as(TaxiGoldOptions.class));
-      default:
-        throw new IllegalStateException("pipeline " + pipeline + " is in the catalog but has no runner");
-    }
+  /** The pipeline the CLI runs under {@code name}. */
+  static Optional<EtlPipeline<?>> pipeline(String name) {
+    return PIPELINES.stream().filter(p -> p.name().equals(name)).findFirst();
   }
 
   private static boolean isHelp(String arg) {
@@ -113,8 +99,8 @@ public final class BeamEtl {
     out.println("       beam-etl <pipeline> --help    (that pipeline's options)");
     out.println();
     out.println("pipelines:");
-    for (PipelineCatalog.Entry e : PipelineCatalog.entries()) {
-      out.printf("  %-22s %s%n", e.name(), e.summary());
+    for (EtlPipeline<?> p : PIPELINES) {
+      out.printf("  %-22s %s%n", p.name(), p.entry().summary());
     }
     out.println();
     out.println("Runs on the DirectRunner unless --runner=SparkRunner (with --sparkMaster=local[N] for Spark local mode).");

@@ -36,17 +36,14 @@ import org.slf4j.LoggerFactory;
  * is filtered.
  */
 public final class DatasetSummary {
-  public static final String NAME = "dataset-summary";
+  public static final EtlPipeline<DatasetSummaryOptions> PIPELINE = EtlPipeline.of(DatasetSummaryOptions.class, DatasetSummary::run);
+  public static final String NAME = PIPELINE.name();
   private static final Logger LOG = LoggerFactory.getLogger(DatasetSummary.class);
 
   /** What the pipeline produces before the sinks: the resolved spec (its keys order the output), the summary rows, the rejects. */
   public record Outputs(SummarySpec spec, PCollection<Row> summary, PCollection<Reject> rejects) {}
 
   private DatasetSummary() {}
-
-  public static void main(String[] args) {
-    BeamEtl.main(LoanFilter.prepend(NAME, args));
-  }
 
   public static RunReport run(DatasetSummaryOptions options) {
     PipelineRun run = PipelineRun.start(options);

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ListingPostprocess {
   private static final Logger LOG = LoggerFactory.getLogger(ListingPostprocess.class);
-  public static final String NAME = "listing-postprocess";
+  public static final EtlPipeline<ListingPostprocessOptions> PIPELINE = EtlPipeline.of(ListingPostprocessOptions.class, ListingPostprocess::run);
+  public static final String NAME = PIPELINE.name();
   /** The scraper's timestamps: {@code trigger_time}, {@code pulled}. */
   public static final String TIMESTAMP_FORMAT = "uuuuMMdd'T'HHmmss";
   public static final String DATE_FORMAT = "uuuu-MM-dd";
@@ -120,10 +121,6 @@ public final class ListingPostprocess {
   }
 
   private ListingPostprocess() {}
-
-  public static void main(String[] args) {
-    BeamEtl.main(LoanFilter.prepend(NAME, args));
-  }
 
   public static Table table(Kind kind) {
     switch (kind) {

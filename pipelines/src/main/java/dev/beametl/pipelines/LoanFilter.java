@@ -39,7 +39,8 @@ import org.apache.beam.sdk.values.Row;
  * re-run never duplicates. Inputs are archived or deleted only after the load committed.
  */
 public final class LoanFilter {
-  public static final String NAME = "loan-filter";
+  public static final EtlPipeline<LoanFilterOptions> PIPELINE = EtlPipeline.of(LoanFilterOptions.class, LoanFilter::run);
+  public static final String NAME = PIPELINE.name();
   public static final String DEFAULT_TABLE = LoanFilterOptions.DEFAULT_TABLE;
 
   /** The 53 columns of the Lending Club export, in file order, with their SPEC types. */
@@ -104,10 +105,6 @@ public final class LoanFilter {
   public record Outputs(PCollection<Row> loans, PCollection<Reject> rejects) {}
 
   private LoanFilter() {}
-
-  public static void main(String[] args) {
-    BeamEtl.main(prepend(NAME, args));
-  }
 
   /** Runs against the PostgreSQL table named by the options. */
   public static RunReport run(LoanFilterOptions options) {
@@ -206,13 +203,6 @@ public final class LoanFilter {
   }
 
   static JdbcTarget target(LoanFilterOptions options) {
-    return JdbcTarget.of(options, DEFAULT_TABLE);
-  }
-
-  static String[] prepend(String first, String[] rest) {
-    String[] all = new String[rest.length + 1];
-    all[0] = first;
-    System.arraycopy(rest, 0, all, 1, rest.length);
-    return all;
+    return JdbcTargets.of(options, DEFAULT_TABLE);
   }
 }

@@ -6,7 +6,6 @@ import dev.beametl.options.PipelineCatalog;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -73,9 +72,6 @@ final class OptionsHelp {
 
   /** An enum's values (for --outputFormat only those this pipeline writes), else the Java type's short name. */
   private static String typeName(PipelineCatalog.Entry entry, OptionsSchema.Option option) {
-    if (option.name().equals("outputFormat") && !entry.outputFormats().isEmpty()) {
-      return entry.outputFormats().stream().map(f -> f.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining("|"));
-    }
-    return option.typeName();
+    return option.type().isEnum() ? String.join("|", entry.acceptedValues(option)) : option.type().getSimpleName();
   }
 }

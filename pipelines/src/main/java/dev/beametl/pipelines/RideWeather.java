@@ -38,16 +38,13 @@ import org.apache.beam.sdk.values.Row;
  * written with their station, rejected = bad records; nothing is filtered.
  */
 public final class RideWeather {
-  public static final String NAME = "ride-weather";
+  public static final EtlPipeline<RideWeatherOptions> PIPELINE = EtlPipeline.of(RideWeatherOptions.class, RideWeather::run);
+  public static final String NAME = PIPELINE.name();
 
   /** What the pipeline produces before the sinks: enriched rides and everything rejected. */
   public record Outputs(PCollection<Row> rides, PCollection<Reject> rejects) {}
 
   private RideWeather() {}
-
-  public static void main(String[] args) {
-    BeamEtl.main(LoanFilter.prepend(NAME, args));
-  }
 
   public static RunReport run(RideWeatherOptions options) {
     return run(options, () -> {});

@@ -1,11 +1,11 @@
 package dev.beametl.pipelines;
 
-import dev.beametl.options.FileOutputOptions.OutputFormat;
 import dev.beametl.options.TaxiGoldOptions;
 import dev.beametl.options.TaxiGoldOptions.LoadTo;
 import dev.beametl.transforms.aggregate.GroupTotals;
 import dev.beametl.transforms.csv.ParseCsvFiles;
 import dev.beametl.transforms.files.InputFiles;
+import dev.beametl.transforms.files.OutputFormat;
 import dev.beametl.transforms.files.WriteRows;
 import dev.beametl.transforms.jdbc.JdbcTarget;
 import dev.beametl.transforms.jdbc.PostgresReplace;
@@ -43,7 +43,8 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * groups}); {@code loaded} rows in PostgreSQL, {@code loads} for a Redshift COPY.
  */
 public final class TaxiGold {
-  public static final String NAME = "taxi-gold";
+  public static final EtlPipeline<TaxiGoldOptions> PIPELINE = EtlPipeline.of(TaxiGoldOptions.class, TaxiGold::run);
+  public static final String NAME = PIPELINE.name();
   public static final String DEFAULT_TABLE = TaxiGoldOptions.DEFAULT_TABLE;
 
   /** The staging columns the gold needs: only these are decoded from Parquet. */
@@ -78,10 +79,6 @@ public final class TaxiGold {
   public record Outputs(PCollection<Row> gold, PCollection<Reject> rejects) {}
 
   private TaxiGold() {}
-
-  public static void main(String[] args) {
-    BeamEtl.main(LoanFilter.prepend(NAME, args));
-  }
 
   public static RunReport run(TaxiGoldOptions options) {
     return run(options, null);
@@ -172,6 +169,6 @@ public final class TaxiGold {
   }
 
   static JdbcTarget target(TaxiGoldOptions options) {
-    return JdbcTarget.of(options, DEFAULT_TABLE);
+    return JdbcTargets.of(options, DEFAULT_TABLE);
   }
 }

@@ -1,6 +1,5 @@
 package dev.beametl.pipelines;
 
-import dev.beametl.options.FileOutputOptions.OutputFormat;
 import dev.beametl.options.TaxiStagingOptions;
 import dev.beametl.transforms.csv.CsvHeaderCheck;
 import dev.beametl.transforms.csv.ParseCsvFiles;
@@ -8,6 +7,7 @@ import dev.beametl.transforms.csv.ParseCsvToFiles;
 import dev.beametl.transforms.files.FinalizeFiles;
 import dev.beametl.transforms.files.IncrementalPlan;
 import dev.beametl.transforms.files.InputFiles;
+import dev.beametl.transforms.files.OutputFormat;
 import dev.beametl.transforms.files.OutputManifest;
 import dev.beametl.transforms.files.SourceLifecycle;
 import dev.beametl.transforms.files.WriteRows;
@@ -22,10 +22,10 @@ import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
-import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.Row;
@@ -42,7 +42,8 @@ import org.apache.beam.sdk.values.Row;
  * ({@code --afterLoad}) only after that and after the manifest recorded them.
  */
 public final class TaxiStaging {
-  public static final String NAME = "taxi-staging";
+  public static final EtlPipeline<TaxiStagingOptions> PIPELINE = EtlPipeline.of(TaxiStagingOptions.class, TaxiStaging::run);
+  public static final String NAME = PIPELINE.name();
   public static final String DROPPED_COLUMN = "congestion_surcharge";
 
   /** The staging layout: the TLC columns in file order, lower-case, with their SPEC types. */
@@ -73,10 +74,6 @@ public final class TaxiStaging {
   public record Outputs(PCollection<String> files, PCollection<Reject> rejects) {}
 
   private TaxiStaging() {}
-
-  public static void main(String[] args) {
-    BeamEtl.main(LoanFilter.prepend(NAME, args));
-  }
 
   public static RunReport run(TaxiStagingOptions options) {
     return run(options, () -> {});

@@ -6,9 +6,11 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
+import dev.beametl.options.LoanFilterOptions;
 import dev.beametl.options.PipelineCatalog;
 import dev.beametl.testing.BadArguments;
 import dev.beametl.testing.PostgresServer;
+import dev.beametl.transforms.files.AfterLoad;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +53,21 @@ class BeamEtlCliTest {
     for (PipelineCatalog.Entry e : PipelineCatalog.entries()) {
       assertThat(e.name(), run(e.name(), "--help"), is(0));
     }
+  }
+
+  @Test
+  void theCliRunsExactlyTheCatalogsPipelinesInItsOrder() {
+    assertThat(BeamEtl.PIPELINES.stream().map(EtlPipeline::entry).toList(), equalTo(PipelineCatalog.entries()));
+    for (EtlPipeline<?> p : BeamEtl.PIPELINES) {
+      assertThat(p.name(), p.optionsClass(), equalTo(p.entry().optionsClass()));
+    }
+  }
+
+  @Test
+  void aPipelineParsesItsOwnOptionsInterface() {
+    LoanFilterOptions options = LoanFilter.PIPELINE.parse(new String[] {"--input=in/*.csv", "--jdbcUrl=jdbc:postgresql://db/loans", "--afterLoad=Delete"});
+    assertThat(options.getAfterLoad(), is(AfterLoad.DELETE));
+    assertThat(options.getAppName(), is(LoanFilter.NAME));
   }
 
   @Test

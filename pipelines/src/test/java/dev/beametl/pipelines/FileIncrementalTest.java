@@ -11,10 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.beametl.options.FileOutputOptions.OutputFormat;
 import dev.beametl.options.RideWeatherOptions;
 import dev.beametl.options.TaxiStagingOptions;
 import dev.beametl.testing.S3Server;
+import dev.beametl.transforms.files.OutputFormat;
 import dev.beametl.transforms.files.OutputLease;
 import dev.beametl.transforms.report.RunReport;
 import java.nio.file.Files;

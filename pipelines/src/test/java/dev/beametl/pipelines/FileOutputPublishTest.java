@@ -11,10 +11,10 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.beametl.options.DatasetSummaryOptions;
-import dev.beametl.options.FileOutputOptions.OutputFormat;
 import dev.beametl.options.RideWeatherOptions;
 import dev.beametl.options.TaxiStagingOptions;
 import dev.beametl.testing.S3Server;
+import dev.beametl.transforms.files.OutputFormat;
 import dev.beametl.transforms.report.RunReport;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.beametl.pipelines;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.beametl.options.FileOutputOptions.OutputFormat;
+import dev.beametl.transforms.files.OutputFormat;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;

@@ -5,10 +5,10 @@ import static java.util.stream.Collectors.groupingBy;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
-import dev.beametl.options.FileOutputOptions.OutputFormat;
 import dev.beametl.options.PipelineCatalog;
 import dev.beametl.options.RideWeatherOptions;
 import dev.beametl.testing.Processes;
+import dev.beametl.transforms.files.OutputFormat;
 import dev.beametl.transforms.report.RunReport;
 import dev.beametl.transforms.stations.NearestStation;
 import dev.beametl.transforms.stations.StationTable;

@@ -1,6 +1,5 @@
 package dev.beametl.transforms.csv;
 
-import dev.beametl.options.CsvHeaderOptions.OnBadHeader;
 import dev.beametl.transforms.EtlMetrics;
 import dev.beametl.transforms.rejects.Reject;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.beametl.transforms.csv;
 
-import dev.beametl.options.FileOutputOptions.OutputFormat;
+import dev.beametl.transforms.files.OutputFormat;
 import dev.beametl.transforms.EtlMetrics;
 import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;

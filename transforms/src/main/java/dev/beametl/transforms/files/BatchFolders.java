@@ -1,6 +1,5 @@
 package dev.beametl.transforms.files;
 
-import dev.beametl.options.SourceLifecycleOptions.AfterLoad;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;

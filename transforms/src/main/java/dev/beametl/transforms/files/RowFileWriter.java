@@ -1,6 +1,5 @@
 package dev.beametl.transforms.files;
 
-import dev.beametl.options.FileOutputOptions.OutputFormat;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.WritableByteChannel;

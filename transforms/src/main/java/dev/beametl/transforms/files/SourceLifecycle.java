@@ -1,7 +1,5 @@
 package dev.beametl.transforms.files;
 
-import dev.beametl.options.PipelineRules;
-import dev.beametl.options.SourceLifecycleOptions.AfterLoad;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -43,7 +41,7 @@ public final class SourceLifecycle {
    * @throws IllegalArgumentException before anything runs, when archiving has no destination
    */
   public static SourceLifecycle of(AfterLoad afterLoad, @Nullable String archiveTo, String runId) {
-    PipelineRules.archiveProblem(afterLoad, archiveTo).ifPresent(problem -> {
+    afterLoad.problemWith(archiveTo).ifPresent(problem -> {
       throw new IllegalArgumentException(problem);
     });
     return new SourceLifecycle(afterLoad, archiveTo, runId);

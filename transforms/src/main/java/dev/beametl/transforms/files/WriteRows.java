@@ -3,7 +3,6 @@ package dev.beametl.transforms.files;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import dev.beametl.options.FileOutputOptions.OutputFormat;
 import dev.beametl.transforms.EtlMetrics;
 import java.io.IOException;
 import java.io.Serializable;

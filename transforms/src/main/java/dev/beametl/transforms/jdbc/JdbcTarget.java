@@ -1,6 +1,5 @@
 package dev.beametl.transforms.jdbc;
 
-import dev.beametl.options.JdbcOptions;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,9 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.regex.Pattern;
-import org.apache.beam.sdk.io.aws2.options.AwsOptions;
 import org.checkerframework.checker.nullness.qual.Nullable;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * Where a sink connects: URL, user, table, and where the password comes from (an environment
@@ -55,25 +52,6 @@ public final class JdbcTarget implements Serializable {
           "--table must be an identifier or schema.identifier (letters, digits, underscores), got '" + table + "'");
     }
     return new JdbcTarget(url, user, password, table);
-  }
-
-  /**
-   * The target the options name: {@code --jdbcPasswordSecret} when given (read with the region and
-   * endpoint of the run's AWS options), else the variable named by {@code --jdbcPasswordEnv}.
-   */
-  public static JdbcTarget of(JdbcOptions options, String defaultTable) {
-    String table = options.getTable() != null ? options.getTable() : defaultTable;
-    return of(options.getJdbcUrl(), options.getJdbcUser(), passwordSource(options), table);
-  }
-
-  static PasswordSource passwordSource(JdbcOptions options) {
-    String secret = options.getJdbcPasswordSecret();
-    if (secret == null || secret.isBlank()) {
-      return PasswordSource.environment(options.getJdbcPasswordEnv());
-    }
-    AwsOptions aws = options.as(AwsOptions.class);
-    Region region = aws.getAwsRegion();
-    return PasswordSource.secret(secret.trim(), region == null ? null : region.id(), aws.getEndpoint());
   }
 
   public String url() {

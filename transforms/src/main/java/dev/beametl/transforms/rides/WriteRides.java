@@ -2,7 +2,7 @@ package dev.beametl.transforms.rides;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beametl.options.FileOutputOptions.OutputFormat;
+import dev.beametl.transforms.files.OutputFormat;
 import dev.beametl.transforms.files.WriteRows;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.TextIO;

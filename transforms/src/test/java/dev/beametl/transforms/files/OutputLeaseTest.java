@@ -5,19 +5,20 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.beametl.options.S3AccessOptions;
 import dev.beametl.testing.S3Server;
-import dev.beametl.transforms.s3.PathStyleS3ClientBuilderFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.aws2.options.S3Options;
+import org.apache.beam.sdk.io.aws2.s3.DefaultS3ClientBuilderFactory;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /** One holder at a time, on a local directory and on S3 (moto): refused while held, taken over once expired. */
 class OutputLeaseTest {
@@ -48,9 +49,10 @@ class OutputLeaseTest {
     S3Server s3 = S3Server.shared();
     s3.createBucket("lease-test");
     List<String> args = new ArrayList<>(s3.pipelineArgs());
-    PipelineOptionsFactory.register(S3AccessOptions.class);
-    S3AccessOptions options = PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(S3AccessOptions.class);
-    PathStyleS3ClientBuilderFactory.install(options);
+    // Beam's own S3 options: --s3PathStyleAccess is beam-etl's, which the transforms do not know.
+    args.removeIf(a -> a.startsWith("--s3PathStyleAccess"));
+    S3Options options = PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(S3Options.class);
+    options.setS3ClientFactoryClass(PathStyleClients.class);
     FileSystems.setDefaultPipelineOptions(options);
     String out = "s3://lease-test/out/";
     try (OutputLease first = OutputLease.take(out, "p", "run-a", options)) {
@@ -70,5 +72,13 @@ class OutputLeaseTest {
     assertThat(StagedOutput.isOfRun("part-r1-00000-of-00002.parquet", "r1"), is(true));
     assertThat(StagedOutput.isOfRun("part-r1-b-00000-of-00002.parquet", "r1"), is(false));
     assertThat(StagedOutput.isOfRun("part-00000-of-00002.parquet", "r1"), is(false));
+  }
+
+  /** moto serves buckets by path (http://host/bucket/key), not by virtual host. */
+  public static class PathStyleClients extends DefaultS3ClientBuilderFactory {
+    @Override
+    public S3ClientBuilder createBuilder(S3Options options) {
+      return super.createBuilder(options).forcePathStyle(true);
+    }
   }
 }

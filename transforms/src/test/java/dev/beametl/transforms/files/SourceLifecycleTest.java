@@ -5,7 +5,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.beametl.options.SourceLifecycleOptions.AfterLoad;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

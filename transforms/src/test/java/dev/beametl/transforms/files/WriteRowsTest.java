@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.is;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.beametl.options.FileOutputOptions.OutputFormat;
 import dev.beametl.testing.ParquetFiles;
 import java.io.IOException;
 import java.io.Reader;

@@ -1,6 +1,5 @@
-package dev.beametl.transforms.s3;
+package dev.beametl.options;
 
-import dev.beametl.options.S3AccessOptions;
 import org.apache.beam.sdk.io.aws2.options.S3Options;
 import org.apache.beam.sdk.io.aws2.s3.DefaultS3ClientBuilderFactory;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
