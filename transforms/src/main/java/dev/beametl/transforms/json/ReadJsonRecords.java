@@ -32,27 +32,45 @@ public final class ReadJsonRecords extends PTransform<PCollection<FileIO.Readabl
   /** A record of the file {@code source}. */
   public record FileRecord(String source, JsonRecordReader.Record record) implements Serializable {}
 
+  /** As for CSV: a range's records fit in memory many times over, and opening a range is amortized. */
+  public static final long DEFAULT_RANGE_BYTES = 8L << 20;
+
   private final String arrayKey;
   private final int maxRecordBytes;
+  private final long rangeBytes;
 
-  private ReadJsonRecords(String arrayKey, int maxRecordBytes) {
+  private ReadJsonRecords(String arrayKey, int maxRecordBytes, long rangeBytes) {
+    if (rangeBytes <= 0) {
+      throw new IllegalArgumentException("the read range size must be positive, not " + rangeBytes);
+    }
     this.arrayKey = arrayKey;
     this.maxRecordBytes = maxRecordBytes;
+    this.rangeBytes = rangeBytes;
   }
 
   /** Files whose records may also be an array under {@code arrayKey} (see {@link JsonRecordReader.Layout#WRAPPED}). */
   public static ReadJsonRecords withArrayKey(String arrayKey) {
-    return new ReadJsonRecords(arrayKey, JsonRecordReader.DEFAULT_MAX_RECORD_BYTES);
+    return new ReadJsonRecords(arrayKey, JsonRecordReader.DEFAULT_MAX_RECORD_BYTES, DEFAULT_RANGE_BYTES);
   }
 
   /** Records longer than this are {@link JsonRecordReader.Problem#TOO_LONG} (1 MiB by default). */
   public ReadJsonRecords withMaxRecordBytes(int bytes) {
-    return new ReadJsonRecords(arrayKey, bytes);
+    return new ReadJsonRecords(arrayKey, bytes, rangeBytes);
+  }
+
+  /**
+   * JSON-lines files larger than this are read in ranges of about this size, each on its own
+   * (in parallel, and on runners that hold a whole restriction's output, memory bounded by the
+   * range). Cut only where a line starts, found by a first pass over the file that also gives the
+   * record and line numbers there. Arrays, and compressed files, are read whole.
+   */
+  public ReadJsonRecords withRangeBytes(long bytes) {
+    return new ReadJsonRecords(arrayKey, maxRecordBytes, bytes);
   }
 
   @Override
   public PCollection<FileRecord> expand(PCollection<FileIO.ReadableFile> files) {
-    return files.apply("ReadRecords", ParDo.of(new ReadFn(arrayKey, maxRecordBytes))).setCoder(SerializableCoder.of(FileRecord.class));
+    return files.apply("ReadRecords", ParDo.of(new ReadFn(arrayKey, maxRecordBytes, rangeBytes))).setCoder(SerializableCoder.of(FileRecord.class));
   }
 
   static final class ReadFn extends DoFn<FileIO.ReadableFile, FileRecord> {
@@ -61,10 +79,41 @@ public final class ReadJsonRecords extends PTransform<PCollection<FileIO.Readabl
     private final Counter files = EtlMetrics.counter("files");
     private final String arrayKey;
     private final int maxRecordBytes;
+    private final long rangeBytes;
 
-    ReadFn(String arrayKey, int maxRecordBytes) {
+    ReadFn(String arrayKey, int maxRecordBytes, long rangeBytes) {
       this.arrayKey = arrayKey;
       this.maxRecordBytes = maxRecordBytes;
+      this.rangeBytes = rangeBytes;
+    }
+
+    @SplitRestriction
+    public void splitRestriction(@Element FileIO.ReadableFile file, @Restriction RecordPositionTracker.Rest rest, OutputReceiver<RecordPositionTracker.Rest> out)
+        throws IOException {
+      String source = file.getMetadata().resourceId().toString();
+      FileByteSource bytes = FileByteSource.of(source);
+      if (rest.from() != null || file.getMetadata().sizeBytes() <= rangeBytes || !bytes.seekable()) {
+        out.output(rest);
+        return;
+      }
+      try (JsonRecordReader reader = JsonRecordReader.open(bytes.openAt(0), arrayKey, maxRecordBytes)) {
+        if (reader.layout() != JsonRecordReader.Layout.LINES) {
+          out.output(rest);
+          return;
+        }
+        // The first range starts at the file's start, so it finds the layout and counts the file.
+        JsonRecordReader.Position start = null;
+        long startOffset = 0;
+        while (reader.next() != null) {
+          JsonRecordReader.Position at = reader.position();
+          if (!at.end() && at.offset() - startOffset >= rangeBytes) {
+            out.output(new RecordPositionTracker.Rest(start, at.offset()));
+            start = at;
+            startOffset = at.offset();
+          }
+        }
+        out.output(new RecordPositionTracker.Rest(start, rest.until()));
+      }
     }
 
     @GetInitialRestriction

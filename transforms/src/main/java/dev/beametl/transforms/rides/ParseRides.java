@@ -32,25 +32,32 @@ public final class ParseRides extends PTransform<PCollection<FileIO.ReadableFile
   private static final TupleTag<Reject> REJECTS = new TupleTag<>() {};
 
   private final String arrayKey;
+  private final long rangeBytes;
 
-  private ParseRides(String arrayKey) {
+  private ParseRides(String arrayKey, long rangeBytes) {
     this.arrayKey = arrayKey;
+    this.rangeBytes = rangeBytes;
   }
 
   public static ParseRides fromFiles() {
-    return new ParseRides(DEFAULT_ARRAY_KEY);
+    return new ParseRides(DEFAULT_ARRAY_KEY, ReadJsonRecords.DEFAULT_RANGE_BYTES);
   }
 
   /** The key of a file-level object that holds the rides' array ({@code travel_data} by default). */
   public ParseRides withArrayKey(String key) {
-    return new ParseRides(key);
+    return new ParseRides(key, rangeBytes);
+  }
+
+  /** JSON-lines files larger than this are read in ranges of about this size (see {@link ReadJsonRecords#withRangeBytes}). */
+  public ParseRides withRangeBytes(long bytes) {
+    return new ParseRides(arrayKey, bytes);
   }
 
   @Override
   public WithRejects<Row> expand(PCollection<FileIO.ReadableFile> files) {
     PCollectionTuple parsed =
         files
-            .apply("ReadRecords", ReadJsonRecords.withArrayKey(arrayKey))
+            .apply("ReadRecords", ReadJsonRecords.withArrayKey(arrayKey).withRangeBytes(rangeBytes))
             .apply("Materialize", Materialize.inBatches())
             .apply("RidesAndRejects", ParDo.of(new ToRideFn()).withOutputTags(RIDES, TupleTagList.of(REJECTS)));
     return WithRejects.of(RIDES, parsed.get(RIDES).setRowSchema(RideSchemas.RIDE), REJECTS, parsed.get(REJECTS));
