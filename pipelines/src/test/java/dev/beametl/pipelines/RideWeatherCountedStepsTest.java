@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.is;
 
 import dev.beametl.options.RideWeatherOptions;
 import dev.beametl.transforms.EtlMetrics;
+import dev.beametl.transforms.rejects.WriteRejects;
 import dev.beametl.transforms.rides.WriteRides;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
@@ -52,6 +53,7 @@ class RideWeatherCountedStepsTest {
     Pipeline pipeline = Pipeline.create(options);
     RideWeather.Outputs outputs = RideWeather.build(pipeline, options, List.of(tmp + "/rides.json"), stations.toString());
     outputs.rides().apply("Write", WriteRides.to(tmp.resolve("out").toString(), options.getOutputFormat()).withNumShards(shards));
+    outputs.rejects().apply("WriteRejects", WriteRejects.to(options.getRejects()));
 
     Map<PValue, List<TransformHierarchy.Node>> consumers = new HashMap<>();
     List<TransformHierarchy.Node> counted = new ArrayList<>();
