@@ -149,7 +149,7 @@ public final class RideWeather {
     WithRejects<Row> parsed =
         pipeline
             .apply("ReadFiles", InputFiles.read(inputs))
-            .apply("Parse", ParseRides.fromFiles().withArrayKey(options.getRidesArrayKey()));
+            .apply("Parse", ParseRides.fromFiles().withArrayKey(options.getRidesArrayKey()).withRangeBytes(options.getReadRangeBytes()));
     PCollection<Row> rides =
         parsed
             .getOutput()

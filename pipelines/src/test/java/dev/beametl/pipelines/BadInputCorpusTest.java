@@ -1,10 +1,14 @@
 package dev.beametl.pipelines;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.is;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beametl.options.ListingPostprocessOptions.Kind;
 import dev.beametl.testing.PostgresServer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,15 +22,18 @@ import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The bad-input corpus, run through each CSV pipeline's command line beside a good file: for every
+ * The bad-input corpus, run through each pipeline's command line beside a good file: for every
  * kind of bad file, the exit status, the run's status, {@code read = written + filtered + rejected}
- * (or {@code aggregated} for an aggregation), and no input touched by a run that failed.
+ * (or {@code aggregated} for an aggregation), and no input touched by a run that failed. The CSV
+ * pipelines get every case; ride-weather (JSON) and listing-postprocess (Parquet) the cases of
+ * their format, each record rejected with its original text.
  */
 class BadInputCorpusTest {
   static final int GOOD_ROWS = 300;
@@ -152,6 +159,215 @@ class BadInputCorpusTest {
         assertThat("inputs are deleted only after a run that succeeded", files.count(), is(c.exit() == 0 ? 0L : 2L));
       }
     }
+  }
+
+  // ride-weather (JSON) and listing-postprocess (Parquet): the cases that apply to their format.
+
+  static final String RIDE = "{\"Latitude\": 40.7%d, \"Longitude\": -73.9, \"Distance\": 1.5, \"MagicPoints\": 80, \"Name\": \"r%d\"}";
+
+  static String ride(int i) {
+    return String.format(RIDE, i % 10, i);
+  }
+
+  static String rideLines(int from, int n, String eol) {
+    StringBuilder s = new StringBuilder();
+    for (int i = from; i < from + n; i++) {
+      s.append(ride(i)).append(eol);
+    }
+    return s.toString();
+  }
+
+  /**
+   * One bad ride file: its name, bytes, physical records, exit status, and the original text of
+   * each record rejected (null: not checked record by record, e.g. random bytes).
+   */
+  record RideCase(String name, byte[] bytes, int records, int exit, @Nullable List<String> rejected) {}
+
+  static List<RideCase> rideCases() {
+    byte[] binary = new byte[8_192];
+    new Random(11).nextBytes(binary);
+    System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, 0, binary, 0, 8);
+    String cut = "{\"Latitude\": 40.7, \"Longi";
+    String broken = "{\"Latitude\": 40.7 \"Name\": \"missing comma\"}";
+    String nul = "{\"Latitude\": 40.7, \"Longitude\": -73.9, \"Name\": \"a\u0000b\"}";
+    String overflow = "{\"Latitude\": 1e309, \"Longitude\": -73.9}";
+    String underflow = "{\"Latitude\": 40.7, \"Longitude\": -73.9, \"Distance\": -1e-400}";
+    String huge = "{\"Latitude\": 40.7, \"Longitude\": -73.9, \"Name\": \"" + "x".repeat(50 << 20) + "\"}";
+    String csv = "id,latitude,longitude\nA,40.7,-73.9\n";
+    return List.of(
+        new RideCase("empty", new byte[0], 1, 0, List.of("")),
+        new RideCase("whitespace-only", utf8(" \n\r\n\t\n"), 1, 0, List.of("")),
+        new RideCase("truncated-array", utf8("[" + ride(90_001) + ",\n" + ride(90_002) + ",\n" + cut), 3, 0, List.of(cut)),
+        new RideCase("array-never-closed", utf8("[" + ride(90_003) + ",\n" + ride(90_004)), 3, 0, List.of("")),
+        new RideCase("truncated-lines", utf8(rideLines(90_010, 20, "\n") + cut), 21, 0, List.of(cut)),
+        new RideCase("binary", binary, nonBlankLines(binary), 0, null),
+        new RideCase("wrong-format-csv", utf8(csv), 2, 0, List.of("id,latitude,longitude", "A,40.7,-73.9")),
+        new RideCase("bom-crlf", utf8("\uFEFF" + rideLines(90_100, 20, "\r\n")), 20, 0, List.of()),
+        new RideCase("latin1", ride(90_200).replace("r90200", "caf\u00e9").getBytes(StandardCharsets.ISO_8859_1), 1, 0, null),
+        new RideCase("nul", utf8(nul + "\n" + ride(90_300) + "\n"), 2, 0, List.of(nul)),
+        new RideCase("overflowing-numbers", utf8(overflow + "\n" + underflow + "\n" + ride(90_400) + "\n"), 3, 0, List.of(overflow, underflow)),
+        new RideCase("broken-line-in-the-middle", utf8(ride(90_500) + "\n" + broken + "\n" + rideLines(90_501, 50, "\n")), 52, 0, List.of(broken)),
+        new RideCase("broken-element-in-the-middle",
+            utf8("[" + ride(90_600) + ",\n" + broken + ",\n" + rideLines(90_601, 50, "\n").strip().replace("\n", ",\n") + "]"), 52, 0, List.of(broken)),
+        new RideCase("trailing-content", utf8("[" + ride(90_700) + "]\n" + ride(90_701) + "\n"), 2, 0, List.of(ride(90_701))),
+        new RideCase("50mb-line", utf8(huge + "\n" + ride(90_800) + "\n"), 2, 0, List.of(huge.substring(0, 4096))));
+  }
+
+  /** JSON lines' records: lines holding anything but JSON whitespace. */
+  static int nonBlankLines(byte[] bytes) {
+    int lines = 0;
+    boolean blank = true;
+    for (int i = 0; i <= bytes.length; i++) {
+      byte b = i < bytes.length ? bytes[i] : (byte) '\n';
+      if (b == '\n') {
+        lines += blank ? 0 : 1;
+        blank = true;
+      } else if (b != ' ' && b != '\t' && b != '\r') {
+        blank = false;
+      }
+    }
+    return lines;
+  }
+
+  static Stream<Arguments> rideCorpus() {
+    return rideCases().stream().map(c -> Arguments.of(c.name(), c));
+  }
+
+  @ParameterizedTest(name = "ride-weather: {0}")
+  @MethodSource("rideCorpus")
+  void everyRideRecordIsWrittenOrRejectedWithItsText(String name, RideCase c) throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    Files.writeString(in.resolve("a-good.jsonl"), rideLines(0, GOOD_ROWS, "\n"));
+    Files.write(in.resolve("b-" + c.name() + ".json"), c.bytes());
+    Path stations = tmp.resolve("stations.csv");
+    Files.writeString(stations, "id,latitude,longitude\nNORTH,41,-74\nSOUTH,40,-74\n");
+    Path report = tmp.resolve("report.json");
+    List<String> args = List.of("ride-weather", "--input=" + in + "/*", "--stations=" + stations, "--output=" + tmp.resolve("out"),
+        "--outputFormat=jsonl", "--rejects=" + tmp.resolve("rejects.jsonl"), "--runReport=" + report);
+
+    JsonNode json = runCli(args, report);
+    assertThat(json.get("status").asText(), is(c.exit() == 0 ? "SUCCEEDED" : "FAILED"));
+    assertBalanced(json, GOOD_ROWS + c.records());
+    List<JsonNode> rejects = rejects(tmp.resolve("rejects.jsonl"));
+    assertThat("only the bad file has rejects", rejects.stream().filter(r -> !r.get("source").asText().endsWith("b-" + c.name() + ".json")).count(), is(0L));
+    assertThat("every written ride is in the output", json.get("counts").get("written").asLong(),
+        is((long) RideOutputs.read(tmp.resolve("out"), dev.beametl.transforms.files.OutputFormat.JSONL).size()));
+    if (c.rejected() != null) {
+      assertThat(rejects.stream().map(r -> r.get("original").asText()).toList(), containsInAnyOrder(c.rejected().toArray()));
+    }
+  }
+
+  /** One bad raw Parquet batch file for listing-postprocess: its name, how it is made, its records, and the exit status. */
+  record ParquetCase(String name, ParquetFile file, int records, int rejected, int exit) {}
+
+  interface ParquetFile {
+    void write(Path file) throws Exception;
+  }
+
+  static final String BATCH = "array_0/20220501000000";
+  static final String BAD_BATCH = "array_1/20220502000000";
+
+  static Object[] price(long index, Object cleaning, String checkIn, long id, String pulled) {
+    return new Object[] {index, cleaning, 40.0, 183.0, checkIn, "2022-05-09", "$183 x 1 night", "$", id, "20220501T000000", pulled};
+  }
+
+  static List<Object[]> prices(int from, int n) {
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = from; i < from + n; i++) {
+      rows.add(price(i, 100.0, "2022-05-08", 1_000_000L + i, "20220501T001502"));
+    }
+    return rows;
+  }
+
+  static List<ParquetCase> parquetCases() {
+    byte[] binary = new byte[8_192];
+    new Random(11).nextBytes(binary);
+    return List.of(
+        new ParquetCase("empty", f -> Files.write(f, new byte[0]), 1, 1, 0),
+        new ParquetCase("binary", f -> Files.write(f, binary), 1, 1, 0),
+        new ParquetCase("wrong-format-json", f -> Files.writeString(f, "{\"id\": 1, \"pulled\": \"20220501T001502\"}\n"), 1, 1, 0),
+        new ParquetCase("truncated", f -> {
+          Path whole = f.resolveSibling("whole.tmp");
+          RawListings.write(whole, Kind.PRICE, prices(5_000, 200));
+          byte[] bytes = Files.readAllBytes(whole);
+          Files.delete(whole);
+          Files.write(f, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        }, 1, 1, 0),
+        new ParquetCase("nul", f -> {
+          List<Object[]> rows = new ArrayList<>(prices(6_000, 2));
+          rows.get(0)[6] = "a\u0000b";
+          RawListings.write(f, Kind.PRICE, rows);
+        }, 2, 0, 0),
+        new ParquetCase("overflowing-numbers", f -> {
+          List<Object[]> rows = new ArrayList<>(prices(7_000, 3));
+          rows.get(0)[1] = "1e309";
+          rows.get(1)[1] = "-1e-400";
+          rows.get(2)[1] = "12.5";
+          RawListings.write(f, Kind.PRICE, rows);
+        }, 3, 2, 0),
+        new ParquetCase("bad-record-in-the-middle", f -> {
+          List<Object[]> rows = new ArrayList<>(prices(8_000, 51));
+          rows.set(1, price(8_001, 100.0, "2022-02-30", 1_008_001L, "20220501T001502"));
+          RawListings.write(f, Kind.PRICE, rows);
+        }, 51, 1, 0));
+  }
+
+  static Stream<Arguments> parquetCorpus() {
+    return parquetCases().stream().map(c -> Arguments.of(c.name(), c));
+  }
+
+  @ParameterizedTest(name = "listing-postprocess: {0}")
+  @MethodSource("parquetCorpus")
+  void everyListingRecordIsWrittenFilteredOrRejected(String name, ParquetCase c) throws Exception {
+    Path raw = tmp.resolve("raw");
+    RawListings.write(raw.resolve(BATCH + "/part-0.parquet"), Kind.PRICE, prices(0, GOOD_ROWS));
+    Path bad = Files.createDirectories(raw.resolve(BAD_BATCH)).resolve("part-" + c.name() + ".parquet");
+    c.file().write(bad);
+    Path report = tmp.resolve("report.json");
+    List<String> args = List.of("listing-postprocess", "--kind=price", "--input=" + raw, "--output=" + tmp.resolve("table"),
+        "--rejects=" + tmp.resolve("rejects.jsonl"), "--runReport=" + report);
+
+    JsonNode json = runCli(args, report);
+    assertThat(json.get("status").asText(), is(c.exit() == 0 ? "SUCCEEDED" : "FAILED"));
+    assertBalanced(json, GOOD_ROWS + c.records());
+    assertThat(json.toString(), json.get("counts").get("rejected").asLong(), is((long) c.rejected()));
+    List<JsonNode> rejects = rejects(tmp.resolve("rejects.jsonl"));
+    for (JsonNode r : rejects) {
+      assertThat(r.toString(), r.get("source").asText(), endsWith(bad.getFileName().toString()));
+      if (r.get("record").asLong() == 0) {
+        // The whole file: it has no record text to give, so the detail names what is wrong with it.
+        assertThat(r.toString(), r.get("reason").asText(), is("unreadable_file"));
+        assertThat(r.toString(), r.get("detail").asText(), containsString("is not a Parquet file"));
+      } else {
+        assertThat("a rejected record carries its values: " + r, r.get("original").asText(), containsString("\"id\""));
+      }
+    }
+  }
+
+  private JsonNode runCli(List<String> args, Path report) throws Exception {
+    ByteArrayOutputStream errors = new ByteArrayOutputStream();
+    int exit = BeamEtl.execute(args.toArray(String[]::new), quiet(), new java.io.PrintStream(errors, true, StandardCharsets.UTF_8));
+    assertThat("a report is written: " + errors.toString(StandardCharsets.UTF_8), Files.exists(report), is(true));
+    JsonNode json = new ObjectMapper().readTree(report.toFile());
+    assertThat(json.toString() + errors.toString(StandardCharsets.UTF_8), exit, is(json.get("status").asText().equals("SUCCEEDED") ? 0 : 1));
+    return json;
+  }
+
+  private static void assertBalanced(JsonNode json, long records) {
+    assertThat("counts are known: " + json, json.get("countsKnown").asBoolean(), is(true));
+    assertThat("read = written + filtered + rejected: " + json.get("counts"), json.get("balanced").asBoolean(), is(true));
+    assertThat("every physical record is read, none lost: " + json.get("counts"), json.get("counts").get("read").asLong(), is(records));
+  }
+
+  private static List<JsonNode> rejects(Path file) throws java.io.IOException {
+    List<JsonNode> rejects = new ArrayList<>();
+    if (Files.exists(file)) {
+      ObjectMapper mapper = new ObjectMapper();
+      for (String line : Files.readAllLines(file)) {
+        rejects.add(mapper.readTree(line));
+      }
+    }
+    return rejects;
   }
 
   List<String> args(Format f, Path in, Path report) {

@@ -30,7 +30,7 @@ class RideWeatherGoldenTest {
   @TempDir Path tmp;
 
   @ParameterizedTest
-  @ValueSource(strings = {"DirectRunner", "SparkRunner"})
+  @ValueSource(strings = {"DirectRunner", "SparkRunner", "ForkCheckingRunner"})
   void referenceRidesGetTheReferenceStations(String runner) throws Exception {
     RunReport report = run(runner, DATA.resolve("ride_data.2019-07-19_debc93f.json"), OutputFormat.PARQUET);
 

@@ -1,5 +1,6 @@
 package dev.beametl.transforms.rejects;
 
+import dev.beametl.transforms.Materialize;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
@@ -8,7 +9,6 @@ import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
@@ -54,7 +54,7 @@ public final class WithRejects<T> implements POutput {
     KvCoder<T, Reject> coder = (KvCoder<T, Reject>) outcomes.getCoder();
     TupleTag<T> values = new TupleTag<>() {};
     boolean direct = outcomes.getPipeline().getOptions().getRunner().getSimpleName().equals("DirectRunner");
-    PCollection<KV<T, Reject>> counted = direct ? outcomes : outcomes.apply("Materialize", Reshuffle.viaRandomKey());
+    PCollection<KV<T, Reject>> counted = direct ? outcomes : outcomes.apply("Materialize", Materialize.inBatches());
     PCollectionTuple split =
         counted
             .apply("ValuesAndRejects", ParDo.of(new SplitFn<T>(values)).withOutputTags(values, TupleTagList.of(REJECTS)));

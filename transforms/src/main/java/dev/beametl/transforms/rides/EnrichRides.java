@@ -1,10 +1,8 @@
 package dev.beametl.transforms.rides;
 
-import dev.beametl.transforms.EtlMetrics;
 import dev.beametl.transforms.stations.NearestStation;
 import dev.beametl.transforms.stations.StationTable;
 import java.util.Arrays;
-import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -16,7 +14,8 @@ import org.apache.beam.sdk.values.Row;
  * {@link RideSchemas#RIDE} rows -> {@link RideSchemas#ENRICHED}: the nearest station
  * ({@code groundstation}, exactly the full scan's answer, see {@link NearestStation}), the distance
  * to it in km, and {@code heavy_utilization = 1 if magicpoints >= distance * magicPerDistance}.
- * Every ride gets a station, so each one counts as {@code written}.
+ * Counts nothing: every ride gets a station and is counted {@code written} by {@link WriteRides},
+ * where nothing forks after the count.
  */
 public final class EnrichRides extends PTransform<PCollection<Row>, PCollection<Row>> {
   public static final double DEFAULT_MAGIC_PER_DISTANCE = 50;
@@ -49,7 +48,6 @@ public final class EnrichRides extends PTransform<PCollection<Row>, PCollection<
   }
 
   static final class EnrichFn extends DoFn<Row, Row> {
-    private final Counter written = EtlMetrics.written();
     private final double magicPerDistance;
 
     EnrichFn(double magicPerDistance) {
@@ -78,7 +76,6 @@ public final class EnrichRides extends PTransform<PCollection<Row>, PCollection<
                       heavy,
                       match.distanceKm(),
                       ride.getString(RideSchemas.EXTRA))));
-      written.inc();
     }
   }
 

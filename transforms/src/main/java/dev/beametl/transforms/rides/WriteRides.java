@@ -1,15 +1,20 @@
 package dev.beametl.transforms.rides;
 
+import dev.beametl.transforms.Materialize;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beametl.transforms.EtlMetrics;
 import dev.beametl.transforms.files.OutputFormat;
 import dev.beametl.transforms.files.WriteRows;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
+import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -19,6 +24,11 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * {@link RideSchemas#ENRICHED}, the input's extra fields as one JSON-text column {@code extra}
  * (a columnar file needs its columns before the data is read). JSON lines have no such limit:
  * there the extra fields are keys of the ride again, after the known columns, as in the input.
+ *
+ * <p>Counts each ride {@code written} just before the sink, with nothing forking after the count:
+ * a fixed number of shards goes straight to the sink's GroupByKey; runner-chosen shards (whose
+ * write forks into written and spilled records) are reshuffled first, else a cluster runner would
+ * re-run the count per branch.
  */
 public final class WriteRides extends PTransform<PCollection<Row>, WriteFilesResult<Void>> {
   private final String directory;
@@ -42,6 +52,10 @@ public final class WriteRides extends PTransform<PCollection<Row>, WriteFilesRes
 
   @Override
   public WriteFilesResult<Void> expand(PCollection<Row> rides) {
+    rides = rides.apply("CountWritten", ParDo.of(new CountWrittenFn())).setRowSchema(rides.getSchema());
+    if (shards == 0) {
+      rides = rides.apply("Materialize", Materialize.inBatches()).setRowSchema(rides.getSchema());
+    }
     if (format != OutputFormat.JSONL) {
       return rides.apply("Write" + format, WriteRows.to(directory, format).withNumShards(shards));
     }
@@ -50,6 +64,16 @@ public final class WriteRides extends PTransform<PCollection<Row>, WriteFilesRes
         .apply(
             "WriteJSONL",
             FileIO.<String>write().via(TextIO.sink()).to(directory).withPrefix("part").withSuffix(".jsonl").withNumShards(shards));
+  }
+
+  static final class CountWrittenFn extends DoFn<Row, Row> {
+    private final Counter written = EtlMetrics.written();
+
+    @ProcessElement
+    public void process(@Element Row ride, OutputReceiver<Row> out) {
+      written.inc();
+      out.output(ride);
+    }
   }
 
   /** One ride as a JSON object: every column but {@code extra} (nulls included), then the extra fields. */

@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
 
 import dev.beametl.transforms.json.JsonRecordReader.Layout;
 import dev.beametl.transforms.json.JsonRecordReader.Problem;
@@ -52,8 +53,8 @@ class JsonRecordReaderTest {
 
   @Test
   void emptyInputsHaveNoRecords() throws IOException {
-    assertThat(read(""), is(empty()));
-    assertThat(read(" \n\t\n"), is(empty()));
+    assertThat(read(""), contains(new Record(0, 1, "", Problem.EMPTY)));
+    assertThat(read(" \n\t\n"), contains(new Record(0, 1, "", Problem.EMPTY)));
     assertThat(read("[]"), is(empty()));
     assertThat(read("{\"travel_data\": [ ]}"), is(empty()));
   }
@@ -113,8 +114,80 @@ class JsonRecordReaderTest {
     assertThat(records.get(12_345), is(new Record(12_346, 12_346, "{\"n\": 12345, \"s\": \"" + "y".repeat(12_345 % 17) + "\"}", null)));
   }
 
+  @Test
+  void aReaderResumedAtAnyPositionReadsTheSameRecordsAsOneThatReadOn() throws IOException {
+    String lines = "{\"a\": \"\u00e9\"}\n\n{\"b\": 1 2}\r\n" + "{\"c\": \"" + "z".repeat(70_000) + "\"}\n{\"d\": 4}";
+    String array = "\uFEFF[{\"a\": \"\u00e9\"},\n {\"b\": [1, ]}, ,\n{\"c\": \"" + "z".repeat(70_000) + "\"}, {\"d\": 4}";
+    String wrapped = "{\"travel_data\": [{\"a\": 1}, {\"b\": 2}]} trailing";
+    for (String file : List.of(lines, array, wrapped, "", "[]")) {
+      byte[] bytes = file.getBytes(StandardCharsets.UTF_8);
+      List<Record> whole = read(file);
+      List<JsonRecordReader.Position> positions = new ArrayList<>();
+      try (JsonRecordReader reader = open(file, JsonRecordReader.DEFAULT_MAX_RECORD_BYTES)) {
+        positions.add(reader.position());
+        while (reader.next() != null) {
+          positions.add(reader.position());
+        }
+        assertThat(reader.position().end(), is(true));
+      }
+      for (int i = 0; i < positions.size(); i++) {
+        JsonRecordReader.Position at = positions.get(i);
+        List<Record> rest = new ArrayList<>();
+        ByteArrayInputStream tail = new ByteArrayInputStream(bytes, (int) at.offset(), bytes.length - (int) at.offset());
+        try (JsonRecordReader reader = JsonRecordReader.resume(tail, at, JsonRecordReader.DEFAULT_MAX_RECORD_BYTES)) {
+          for (Record r = reader.next(); r != null; r = reader.next()) {
+            rest.add(r);
+          }
+        }
+        assertThat("resumed after record " + i + " of " + file.substring(0, Math.min(20, file.length())), rest, is(whole.subList(i, whole.size())));
+      }
+    }
+  }
+
+  @Test
+  void aLineFarLongerThanTheLimitIsOneRecordAndTheNextLineIsRead() throws IOException {
+    // Longer than the limit many times over: only the limit is ever held.
+    java.io.InputStream huge = new java.io.SequenceInputStream(
+        new ByteArrayInputStream("{\"a\": \"".getBytes(StandardCharsets.UTF_8)),
+        new java.io.SequenceInputStream(new RepeatedBytes((byte) 'x', 64L << 20), new ByteArrayInputStream("\"}\n{\"b\": 2}\n".getBytes(StandardCharsets.UTF_8))));
+    try (JsonRecordReader reader = JsonRecordReader.open(huge, "travel_data", 1 << 16)) {
+      Record first = reader.next();
+      assertThat(first.problem(), is(Problem.TOO_LONG));
+      assertThat(first.text().length(), is(4096));
+      assertThat(reader.next(), is(new Record(2, 2, "{\"b\": 2}", null)));
+      assertThat(reader.next(), is(nullValue()));
+    }
+  }
+
+  /** {@code count} copies of one byte, produced as they are read. */
+  private static final class RepeatedBytes extends java.io.InputStream {
+    private final byte value;
+    private long left;
+
+    RepeatedBytes(byte value, long count) {
+      this.value = value;
+      this.left = count;
+    }
+
+    @Override
+    public int read() {
+      return left-- > 0 ? value : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = (int) Math.min(len, left);
+      java.util.Arrays.fill(b, off, off + n, value);
+      left -= n;
+      return n;
+    }
+  }
+
   private static Layout layout(String file) throws IOException {
-    try (JsonRecordReader reader = open(file, JsonRecordReader.DEFAULT_MAX_RECORD_CHARS)) {
+    try (JsonRecordReader reader = open(file, JsonRecordReader.DEFAULT_MAX_RECORD_BYTES)) {
       return reader.layout();
     }
   }
@@ -124,7 +197,7 @@ class JsonRecordReaderTest {
   }
 
   private static List<Record> read(String file) throws IOException {
-    return read(file, JsonRecordReader.DEFAULT_MAX_RECORD_CHARS);
+    return read(file, JsonRecordReader.DEFAULT_MAX_RECORD_BYTES);
   }
 
   private static List<Record> read(String file, int maxChars) throws IOException {

@@ -1,0 +1,162 @@
+package dev.beametl.transforms.json;
+
+import dev.beametl.transforms.EtlMetrics;
+import dev.beametl.transforms.csv.FileByteSource;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.Locale;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
+import org.apache.beam.sdk.values.PCollection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JSON files -> their records as text, each with its source ({@link JsonRecordReader}: arrays,
+ * wrapped arrays or JSON lines; damage as records with a problem). Counts each record as
+ * {@code read}, and {@code files}.
+ *
+ * <p>A splittable DoFn: a runner may checkpoint it after any record (the DirectRunner does every
+ * 100 outputs or second) and resume at the exact byte where the next record starts, so records
+ * leave in small bundles and memory stays bounded by the bundle, not the file. One output only:
+ * whoever consumes it must materialize it (e.g. a Reshuffle) before forking, or a cluster runner
+ * re-runs the read per branch and counts it twice.
+ */
+public final class ReadJsonRecords extends PTransform<PCollection<FileIO.ReadableFile>, PCollection<ReadJsonRecords.FileRecord>> {
+  /** A record of the file {@code source}. */
+  public record FileRecord(String source, JsonRecordReader.Record record) implements Serializable {}
+
+  /** As for CSV: a range's records fit in memory many times over, and opening a range is amortized. */
+  public static final long DEFAULT_RANGE_BYTES = 8L << 20;
+
+  private final String arrayKey;
+  private final int maxRecordBytes;
+  private final long rangeBytes;
+
+  private ReadJsonRecords(String arrayKey, int maxRecordBytes, long rangeBytes) {
+    if (rangeBytes <= 0) {
+      throw new IllegalArgumentException("the read range size must be positive, not " + rangeBytes);
+    }
+    this.arrayKey = arrayKey;
+    this.maxRecordBytes = maxRecordBytes;
+    this.rangeBytes = rangeBytes;
+  }
+
+  /** Files whose records may also be an array under {@code arrayKey} (see {@link JsonRecordReader.Layout#WRAPPED}). */
+  public static ReadJsonRecords withArrayKey(String arrayKey) {
+    return new ReadJsonRecords(arrayKey, JsonRecordReader.DEFAULT_MAX_RECORD_BYTES, DEFAULT_RANGE_BYTES);
+  }
+
+  /** Records longer than this are {@link JsonRecordReader.Problem#TOO_LONG} (1 MiB by default). */
+  public ReadJsonRecords withMaxRecordBytes(int bytes) {
+    return new ReadJsonRecords(arrayKey, bytes, rangeBytes);
+  }
+
+  /**
+   * JSON-lines files larger than this are read in ranges of about this size, each on its own
+   * (in parallel, and on runners that hold a whole restriction's output, memory bounded by the
+   * range). Cut only where a line starts, found by a first pass over the file that also gives the
+   * record and line numbers there. Arrays, and compressed files, are read whole.
+   */
+  public ReadJsonRecords withRangeBytes(long bytes) {
+    return new ReadJsonRecords(arrayKey, maxRecordBytes, bytes);
+  }
+
+  @Override
+  public PCollection<FileRecord> expand(PCollection<FileIO.ReadableFile> files) {
+    return files.apply("ReadRecords", ParDo.of(new ReadFn(arrayKey, maxRecordBytes, rangeBytes))).setCoder(SerializableCoder.of(FileRecord.class));
+  }
+
+  static final class ReadFn extends DoFn<FileIO.ReadableFile, FileRecord> {
+    private static final Logger LOG = LoggerFactory.getLogger(ReadFn.class);
+    private final Counter read = EtlMetrics.read();
+    private final Counter files = EtlMetrics.counter("files");
+    private final String arrayKey;
+    private final int maxRecordBytes;
+    private final long rangeBytes;
+
+    ReadFn(String arrayKey, int maxRecordBytes, long rangeBytes) {
+      this.arrayKey = arrayKey;
+      this.maxRecordBytes = maxRecordBytes;
+      this.rangeBytes = rangeBytes;
+    }
+
+    @SplitRestriction
+    public void splitRestriction(@Element FileIO.ReadableFile file, @Restriction RecordPositionTracker.Rest rest, OutputReceiver<RecordPositionTracker.Rest> out)
+        throws IOException {
+      String source = file.getMetadata().resourceId().toString();
+      FileByteSource bytes = FileByteSource.of(source);
+      if (rest.from() != null || file.getMetadata().sizeBytes() <= rangeBytes || !bytes.seekable()) {
+        out.output(rest);
+        return;
+      }
+      try (JsonRecordReader reader = JsonRecordReader.open(bytes.openAt(0), arrayKey, maxRecordBytes)) {
+        if (reader.layout() != JsonRecordReader.Layout.LINES) {
+          out.output(rest);
+          return;
+        }
+        // The first range starts at the file's start, so it finds the layout and counts the file.
+        JsonRecordReader.Position start = null;
+        long startOffset = 0;
+        while (reader.next() != null) {
+          JsonRecordReader.Position at = reader.position();
+          if (!at.end() && at.offset() - startOffset >= rangeBytes) {
+            out.output(new RecordPositionTracker.Rest(start, at.offset()));
+            start = at;
+            startOffset = at.offset();
+          }
+        }
+        out.output(new RecordPositionTracker.Rest(start, rest.until()));
+      }
+    }
+
+    @GetInitialRestriction
+    public RecordPositionTracker.Rest initialRestriction() {
+      return RecordPositionTracker.Rest.wholeFile();
+    }
+
+    @NewTracker
+    public RecordPositionTracker newTracker(@Restriction RecordPositionTracker.Rest rest) {
+      return new RecordPositionTracker(rest);
+    }
+
+    @GetRestrictionCoder
+    public Coder<RecordPositionTracker.Rest> restrictionCoder() {
+      return SerializableCoder.of(RecordPositionTracker.Rest.class);
+    }
+
+    @ProcessElement
+    public void process(
+        @Element FileIO.ReadableFile file,
+        RestrictionTracker<RecordPositionTracker.Rest, JsonRecordReader.Position> tracker,
+        OutputReceiver<FileRecord> out)
+        throws IOException {
+      String source = file.getMetadata().resourceId().toString();
+      JsonRecordReader.Position from = tracker.currentRestriction().from();
+      FileByteSource bytes = FileByteSource.of(source);
+      try (JsonRecordReader reader = from == null
+          ? JsonRecordReader.open(bytes.openAt(0), arrayKey, maxRecordBytes)
+          : JsonRecordReader.resume(bytes.openAt(from.offset()), from, maxRecordBytes)) {
+        if (from == null) {
+          files.inc();
+        }
+        for (JsonRecordReader.Record record = reader.next(); record != null; record = reader.next()) {
+          if (!tracker.tryClaim(reader.position())) {
+            return;
+          }
+          read.inc();
+          out.output(new FileRecord(source, record));
+        }
+        tracker.tryClaim(RecordPositionTracker.FINISHED);
+        JsonRecordReader.Position end = reader.position();
+        LOG.info("{}: {} records ({})", source, end.records(), end.layout().name().toLowerCase(Locale.ROOT));
+      }
+    }
+  }
+}
