@@ -89,7 +89,7 @@ class AggregateTest {
   }
 
   /**
-   * 20,000 fares in cents over 60 groups, summed exactly whatever the bundles: one bundle, seven
+   * 20,000 fares in cents over 60 groups, summed exactly whatever the bundles: one bundle, six
    * uneven ones, 40 after a shuffle, and a bundle bound so small that every bundle
    * hands its groups on many times. Each gives the exact decimal sum of the cents, as a double.
    */
