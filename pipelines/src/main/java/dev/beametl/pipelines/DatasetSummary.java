@@ -1,18 +1,25 @@
 package dev.beametl.pipelines;
 
 import dev.beametl.options.DatasetSummaryOptions;
-import dev.beametl.transforms.aggregate.SummarizeCsvFiles;
-import dev.beametl.transforms.aggregate.SummarySpec;
+import dev.beametl.transforms.aggregate.Aggregate;
+import dev.beametl.transforms.aggregate.AggregateSpec;
 import dev.beametl.transforms.csv.CsvColumnTypes;
+import dev.beametl.transforms.csv.CsvFileReader;
 import dev.beametl.transforms.csv.CsvHeaderCheck;
+import dev.beametl.transforms.csv.FileByteSource;
+import dev.beametl.transforms.csv.ParseCsvFiles;
 import dev.beametl.transforms.files.InputFiles;
 import dev.beametl.transforms.files.WriteRows;
 import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;
 import dev.beametl.transforms.rejects.WriteRejects;
 import dev.beametl.transforms.report.RunReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
@@ -41,7 +48,7 @@ public final class DatasetSummary {
   private static final Logger LOG = LoggerFactory.getLogger(DatasetSummary.class);
 
   /** What the pipeline produces before the sinks: the resolved spec (its keys order the output), the summary rows, the rejects. */
-  public record Outputs(SummarySpec spec, PCollection<Row> summary, PCollection<Reject> rejects) {}
+  public record Outputs(AggregateSpec spec, PCollection<Row> summary, PCollection<Reject> rejects) {}
 
   private DatasetSummary() {}
 
@@ -67,8 +74,8 @@ public final class DatasetSummary {
    */
   public static Outputs build(Pipeline pipeline, DatasetSummaryOptions options, List<String> inputs) {
     CsvColumnTypes.Sample sample = CsvColumnTypes.sample(inputs, options.getTypeSampleSize());
-    SummarySpec spec = SummarySpec.parse(options.getGroupBy(), options.getMeasures()).matchedTo(sample.header(), sample.file());
-    Schema columns = spec.inputSchema(sample.columns(), SummarySpec.parseTypes(options.getColumnTypes()));
+    AggregateSpec spec = AggregateSpec.parse(options.getGroupBy(), options.getMeasures()).matchedTo(sample.header(), sample.file());
+    Schema columns = spec.inputSchema(sample.columns(), AggregateSpec.parseTypes(options.getColumnTypes()));
     LOG.info(
         "{}: column types {} (declared, or inferred from {} records)",
         NAME,
@@ -77,15 +84,33 @@ public final class DatasetSummary {
             .collect(Collectors.joining(", ")),
         sample.records());
 
-    SummarizeCsvFiles summarize = SummarizeCsvFiles.of(spec, columns);
+    ParseCsvFiles parse = ParseCsvFiles.as(columns).withIgnoredColumns(unreadColumns(inputs, columns));
     PCollection<Reject> badFiles =
-        pipeline.apply("BadHeaderFiles", CsvHeaderCheck.of(summarize.parser(), options.getOnBadHeader()).check(inputs));
-    WithRejects<Row> summary =
-        pipeline
-            .apply("ReadFiles", InputFiles.read(inputs))
-            .apply("Summarize", oneFile(options) ? summarize.mergedOnOneWorker() : summarize);
-    PCollection<Reject> rejects = PCollectionList.of(summary.getRejects()).and(badFiles).apply("AllRejects", Flatten.pCollections());
-    return new Outputs(spec, summary.getOutput(), rejects);
+        pipeline.apply("BadHeaderFiles", CsvHeaderCheck.of(parse.parser(), options.getOnBadHeader()).check(inputs));
+    WithRejects<Row> parsed = pipeline.apply("ReadFiles", InputFiles.read(inputs)).apply("Parse", parse);
+    PCollection<Row> summary = parsed.getOutput().apply("Summarize", Aggregate.of(spec));
+    PCollection<Reject> rejects = PCollectionList.of(parsed.getRejects()).and(badFiles).apply("AllRejects", Flatten.pCollections());
+    return new Outputs(spec, summary, rejects);
+  }
+
+  /**
+   * The columns of the inputs' headers that the summary does not read, so that the parser skips
+   * them (read on the driver, as the header check does).
+   */
+  private static String[] unreadColumns(List<String> inputs, Schema columns) {
+    Set<String> unread = new LinkedHashSet<>();
+    for (String input : inputs) {
+      try (CsvFileReader reader = CsvFileReader.open(FileByteSource.of(input))) {
+        for (String name : reader.header()) {
+          if (columns.getFieldNames().stream().noneMatch(name::equalsIgnoreCase)) {
+            unread.add(name);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the header of " + input + ": " + e.getMessage(), e);
+      }
+    }
+    return unread.toArray(String[]::new);
   }
 
   /** The --columnTypes name of a type. */
@@ -93,15 +118,12 @@ public final class DatasetSummary {
     return type == Schema.TypeName.INT64 ? "long" : type.name().toLowerCase(Locale.ROOT);
   }
 
-  /**
-   * One file (the default): the groups are merged and sorted by the keys on one worker. More files:
-   * the groups are merged by a shuffle, each written in one of the files, unsorted.
-   */
+  /** One file (the default): the groups are sorted by the keys on one worker. More files: unsorted. */
   private static boolean oneFile(DatasetSummaryOptions options) {
     return options.getOutputShards() <= 1;
   }
 
-  static WriteRows write(DatasetSummaryOptions options, SummarySpec spec, String directory) {
+  static WriteRows write(DatasetSummaryOptions options, AggregateSpec spec, String directory) {
     WriteRows write = WriteRows.to(directory, options.getOutputFormat()).countingWritten();
     return oneFile(options) ? write.sortedBy(spec.keys()) : write.withNumShards(options.getOutputShards());
   }

@@ -2,7 +2,8 @@ package dev.beametl.pipelines;
 
 import dev.beametl.options.TaxiGoldOptions;
 import dev.beametl.options.TaxiGoldOptions.LoadTo;
-import dev.beametl.transforms.aggregate.GroupTotals;
+import dev.beametl.transforms.aggregate.Aggregate;
+import dev.beametl.transforms.aggregate.AggregateSpec;
 import dev.beametl.transforms.csv.ParseCsvFiles;
 import dev.beametl.transforms.files.InputFiles;
 import dev.beametl.transforms.files.OutputFormat;
@@ -65,14 +66,15 @@ public final class TaxiGold {
   static final int SUM_DECIMALS = 2;
 
   /** The gold: the original's sum of fares, plus the trip count and the other sums. */
-  static GroupTotals totals() {
-    return GroupTotals.by(KEYS.toArray(String[]::new))
-        .sum("fare_amount", "total_fare_amount")
-        .count("trip_count")
-        .sum("trip_distance", "total_trip_distance")
-        .sum("tip_amount", "total_tip_amount")
-        .sum("total_amount", "total_amount")
-        .roundedTo(SUM_DECIMALS);
+  static Aggregate totals() {
+    return Aggregate.of(
+        AggregateSpec.groupBy(KEYS.toArray(String[]::new))
+            .sum("fare_amount", "total_fare_amount")
+            .count("trip_count")
+            .sum("trip_distance", "total_trip_distance")
+            .sum("tip_amount", "total_tip_amount")
+            .sum("total_amount", "total_amount")
+            .sumsRoundedTo(SUM_DECIMALS));
   }
 
   /** The gold rows and the staging rows rejected on the way. */

@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One summary measure: a function over a column, written as {@code <column>_<function>}. The
- * measure {@code *:count} counts a group's records and is written as {@code count}.
+ * One output column of an aggregate: a function over an input column, written to {@code output}.
+ * The column {@code *} under {@code count} counts a group's records ({@code COUNT(*)}).
  */
-public record Measure(String column, Function function) implements Serializable {
+public record Measure(String column, Function function, String output) implements Serializable {
   public static final String ALL_RECORDS = "*";
 
-  /** Nulls (empty fields) are ignored by every function, as in SQL; a group with no value has a null min/max/sum/avg. */
+  /** Nulls are skipped by every function, as in SQL; a group with no value has a null min/max/sum/avg. */
   public enum Function {
     MIN,
     MAX,
@@ -48,16 +48,22 @@ public record Measure(String column, Function function) implements Serializable 
     }
   }
 
+  /** {@code function} over {@code column}, written as {@code <column>_<function>} ({@code count} for {@code *:count}). */
+  public static Measure of(String column, Function function) {
+    return new Measure(column, function, defaultOutput(column, function));
+  }
+
   public boolean countsRecords() {
     return column.equals(ALL_RECORDS);
   }
 
-  public String outputName() {
-    return countsRecords() ? "count" : column + "_" + function.suffix();
+  /** The same measure over {@code name} (e.g. the column as a header spells it); a default output name follows it. */
+  public Measure withColumn(String name) {
+    return new Measure(name, function, output.equals(defaultOutput(column, function)) ? defaultOutput(name, function) : output);
   }
 
-  public Measure withColumn(String name) {
-    return new Measure(name, function);
+  private static String defaultOutput(String column, Function function) {
+    return column.equals(ALL_RECORDS) ? "count" : column + "_" + function.suffix();
   }
 
   /** Parses {@code column:function,...}, e.g. {@code memory:min,memory:max,*:count}. */
@@ -71,7 +77,7 @@ public record Measure(String column, Function function) implements Serializable 
       if (colon <= 0 || item.substring(0, colon).isBlank()) {
         throw new IllegalArgumentException("measure '" + item.trim() + "' is not <column>:<function>, e.g. memory:max");
       }
-      measures.add(new Measure(item.substring(0, colon).trim(), Function.parse(item.substring(colon + 1), item.trim())));
+      measures.add(of(item.substring(0, colon).trim(), Function.parse(item.substring(colon + 1), item.trim())));
     }
     if (measures.isEmpty()) {
       throw new IllegalArgumentException("no measures given: expected <column>:<function>,...");

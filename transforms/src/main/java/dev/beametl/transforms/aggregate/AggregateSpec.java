@@ -17,8 +17,10 @@ import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * What a summary computes: the group keys and the measures, and from them the columns to read,
- * their types and the output schema.
+ * What an aggregate computes, {@code SELECT keys, measures GROUP BY keys}: the group keys (none:
+ * one group of every row) and the measures in output order, and from them the columns to read,
+ * their types and the output schema. Built in code ({@code groupBy("a").sum("x", "total_x")}) or
+ * parsed from options ({@link #parse}).
  *
  * <p>Column types: a declared type wins. Otherwise, from a sample of the input: a group key is
  * INT64 when every sampled value is an integer, else STRING (never a double: grouping must be
@@ -28,9 +30,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * a column of mostly text compare text. A column only counted takes the narrowest type of its
  * sampled values (STRING when the sample had none).
  */
-public record SummarySpec(List<String> keys, List<Measure> measures) implements Serializable {
+public record AggregateSpec(List<String> keys, List<Measure> measures, int sumDecimals) implements Serializable {
+  /** {@link #sumDecimals} of sums that are not rounded. */
+  public static final int EXACT = -1;
 
-  public SummarySpec {
+  /**
+   * @param sumDecimals the decimals double sums are rounded to, or {@link #EXACT}
+   */
+  public AggregateSpec {
     keys = List.copyOf(keys);
     measures = List.copyOf(measures);
     Set<String> seen = new HashSet<>();
@@ -41,19 +48,52 @@ public record SummarySpec(List<String> keys, List<Measure> measures) implements 
     }
     Set<String> outputs = new HashSet<>(seen);
     for (Measure m : measures) {
-      if (!outputs.add(lower(m.outputName()))) {
-        throw new IllegalArgumentException("output column " + m.outputName() + " (measure " + m + ") would appear twice");
+      if (!outputs.add(lower(m.output()))) {
+        throw new IllegalArgumentException("output column " + m.output() + " (measure " + m + ") would appear twice");
       }
     }
-    if (measures.isEmpty()) {
-      throw new IllegalArgumentException("a summary needs at least one measure");
+    if (sumDecimals < EXACT) {
+      throw new IllegalArgumentException("sums are rounded to >= 0 decimals, got " + sumDecimals);
     }
   }
 
+  /** Groups by these columns; add the measures with {@link #count}, {@link #sum}, {@link #with}. */
+  public static AggregateSpec groupBy(String... keys) {
+    return new AggregateSpec(List.of(keys), List.of(), EXACT);
+  }
+
   /** {@code groupBy}: comma-separated columns (may be empty: one summary row); {@code measures}: see {@link Measure#parseList}. */
-  public static SummarySpec parse(String groupBy, String measures) {
+  public static AggregateSpec parse(String groupBy, String measures) {
     List<String> keys = splitList(groupBy == null ? "" : groupBy);
-    return new SummarySpec(keys, Measure.parseList(measures == null ? "" : measures));
+    return new AggregateSpec(keys, Measure.parseList(measures == null ? "" : measures), EXACT);
+  }
+
+  /** Adds {@code output}: the number of records in the group. */
+  public AggregateSpec count(String output) {
+    return with(new Measure(Measure.ALL_RECORDS, Function.COUNT, output));
+  }
+
+  /** Adds {@code output}: the sum of the numeric column {@code column}, nulls skipped. */
+  public AggregateSpec sum(String column, String output) {
+    return with(new Measure(column, Function.SUM, output));
+  }
+
+  public AggregateSpec with(Measure measure) {
+    List<Measure> all = new ArrayList<>(measures);
+    all.add(measure);
+    return new AggregateSpec(keys, all, sumDecimals);
+  }
+
+  /**
+   * Double sums rounded half-up to {@code decimals} places, from their exact value: for inputs with
+   * that many decimals (money in cents) a sum reads as a person would write it, {@code 94.51}, not
+   * as the nearest double to a binary sum ({@code 94.50999999999999}).
+   */
+  public AggregateSpec sumsRoundedTo(int decimals) {
+    if (decimals < 0) {
+      throw new IllegalArgumentException("sums are rounded to >= 0 decimals, got " + decimals);
+    }
+    return new AggregateSpec(keys, measures, decimals);
   }
 
   /** Parses declared types {@code column:long|double|string,...}. */
@@ -90,7 +130,7 @@ public record SummarySpec(List<String> keys, List<Measure> measures) implements 
    *
    * @throws IllegalArgumentException naming the columns {@code header} (read from {@code file}) lacks
    */
-  public SummarySpec matchedTo(List<String> header, String file) {
+  public AggregateSpec matchedTo(List<String> header, String file) {
     List<String> missing = new ArrayList<>();
     List<String> matchedKeys = keys.stream().map(k -> match(k, header, missing)).toList();
     List<Measure> matchedMeasures =
@@ -99,7 +139,7 @@ public record SummarySpec(List<String> keys, List<Measure> measures) implements 
       throw new IllegalArgumentException(
           "columns " + new LinkedHashSet<>(missing) + " are not in the header of " + file + ": " + header);
     }
-    return new SummarySpec(matchedKeys, matchedMeasures);
+    return new AggregateSpec(matchedKeys, matchedMeasures, sumDecimals);
   }
 
   /**
@@ -145,14 +185,18 @@ public record SummarySpec(List<String> keys, List<Measure> measures) implements 
 
   /**
    * Keys with their input types, then one field per measure: counts INT64; min, max and sum of the
-   * column's type; avg DOUBLE. Every field but the counts is nullable.
+   * column's type (sums of long or double columns); avg DOUBLE. Every field but the counts is
+   * nullable.
    *
-   * @throws IllegalArgumentException when a measure does not fit its column's type
+   * @throws IllegalArgumentException when a column is missing or a measure does not fit its column's type
    */
   public Schema outputSchema(Schema input) {
+    if (measures.isEmpty()) {
+      throw new IllegalArgumentException("an aggregate needs at least one measure");
+    }
     Schema.Builder schema = Schema.builder();
     for (String key : keys) {
-      TypeName type = input.getField(key).getType().getTypeName();
+      TypeName type = typeOf(input, key);
       if (type != TypeName.INT64 && type != TypeName.STRING) {
         throw new IllegalArgumentException("group key " + key + " is " + type + ": group by long or string columns");
       }
@@ -160,16 +204,26 @@ public record SummarySpec(List<String> keys, List<Measure> measures) implements 
     }
     for (Measure m : measures) {
       if (m.function() == Function.COUNT || m.function() == Function.COUNT_DISTINCT) {
-        schema.addInt64Field(m.outputName());
+        if (!m.countsRecords()) {
+          typeOf(input, m.column());
+        }
+        schema.addInt64Field(m.output());
         continue;
       }
-      TypeName type = input.getField(m.column()).getType().getTypeName();
+      TypeName type = typeOf(input, m.column());
       if (m.function().needsNumbers() && type != TypeName.INT64 && type != TypeName.DOUBLE) {
         throw new IllegalArgumentException(m + " needs a numeric column, but " + m.column() + " is " + type);
       }
-      schema.addNullableField(m.outputName(), FieldType.of(m.function() == Function.AVG ? TypeName.DOUBLE : type));
+      schema.addNullableField(m.output(), FieldType.of(m.function() == Function.AVG ? TypeName.DOUBLE : type));
     }
     return schema.build();
+  }
+
+  private static TypeName typeOf(Schema input, String column) {
+    if (!input.hasField(column)) {
+      throw new IllegalArgumentException("no column " + column + " in " + input.getFieldNames());
+    }
+    return input.getField(column).getType().getTypeName();
   }
 
   private static String match(String column, List<String> header, List<String> missing) {

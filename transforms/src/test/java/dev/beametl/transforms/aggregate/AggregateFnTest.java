@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.RowCoder;
@@ -16,18 +17,17 @@ import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.Row;
 import org.junit.jupiter.api.Test;
 
-class SummaryCombineFnTest {
+class AggregateFnTest {
   static final Schema INPUT =
       Schema.builder().addNullableInt64Field("units").addNullableDoubleField("price").addNullableStringField("product").build();
-  static final SummarySpec SPEC =
-      SummarySpec.parse(
+  static final AggregateSpec SPEC =
+      AggregateSpec.parse(
           "",
           "units:min,units:max,units:sum,units:avg,units:count,units:count_distinct,"
               + "price:min,price:max,price:sum,price:avg,product:min,product:max,product:count_distinct,*:count");
-  static final Schema OUTPUT = SPEC.outputSchema(INPUT);
 
-  static SummaryCombineFn fn() {
-    return new SummaryCombineFn(INPUT, SPEC.measures(), OUTPUT);
+  static AggregateFn fn() {
+    return AggregateFn.of(SPEC, INPUT);
   }
 
   static Row row(Long units, Double price, String product) {
@@ -59,13 +59,13 @@ class SummaryCombineFnTest {
 
   @Test
   void accumulatorsSurviveTheirCoder() throws Exception {
-    SummaryCombineFn fn = fn();
-    Coder<SummaryCombineFn.Stats> coder = fn.getAccumulatorCoder(CoderRegistry.createDefault(), RowCoder.of(INPUT));
-    SummaryCombineFn.Stats stats = fn.createAccumulator();
+    AggregateFn fn = fn();
+    Coder<AggregateFn.Accumulator> coder = fn.getAccumulatorCoder(CoderRegistry.createDefault(), RowCoder.of(INPUT));
+    AggregateFn.Accumulator stats = fn.createAccumulator();
     for (Row r : rows()) {
       stats = fn.addInput(stats, r);
     }
-    SummaryCombineFn.Stats copy = CoderUtils.clone(coder, stats);
+    AggregateFn.Accumulator copy = CoderUtils.clone(coder, stats);
     assertThat(fn.extractOutput(copy), is(fn.extractOutput(stats)));
   }
 
@@ -84,6 +84,16 @@ class SummaryCombineFnTest {
   void doubleSumsKeepSmallValuesNextToLargeOnes() {
     Row out = fn().apply(List.of(row(null, 1e16, null), row(null, 1.0, null), row(null, 1.0, null), row(null, -1e16, null)));
     assertThat(out.getDouble("price_sum"), is(2.0)); // a plain double sum gives 0.0 or 4.0
+  }
+
+  /** Neumaier's compensation loses the 2^-53 (1 + 2^-53 rounds to 1), so it gave 1.0; the exact sum rounds up. */
+  @Test
+  void doubleSumsAreTheExactSumRoundedOnceInAnySplit() {
+    List<Row> rows = new ArrayList<>();
+    Stream.of(0x1p100, 1.0, 0x1p-53, 0x1p-200, -0x1p100).forEach(v -> rows.add(row(null, v, null)));
+    Row expected = fn().apply(rows);
+    assertThat(expected.getDouble("price_sum"), is(Math.nextUp(1.0)));
+    CombineFnTester.testCombineFn(fn(), rows, expected);
   }
 
   @Test

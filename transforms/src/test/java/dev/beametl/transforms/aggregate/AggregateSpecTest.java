@@ -13,36 +13,36 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.junit.jupiter.api.Test;
 
-class SummarySpecTest {
+class AggregateSpecTest {
   static final List<String> HEADER = List.of("Region", "zip", "year", "units", "price", "label", "day");
 
   @Test
   void parsesMeasuresAndNamesTheirColumns() {
-    SummarySpec spec = SummarySpec.parse(" region , year ", "units:MIN, price:avg,label:count_distinct,*:count");
+    AggregateSpec spec = AggregateSpec.parse(" region , year ", "units:MIN, price:avg,label:count_distinct,*:count");
 
     assertThat(spec.keys(), contains("region", "year"));
-    assertThat(spec.measures().stream().map(Measure::outputName).toList(), contains("units_min", "price_avg", "label_count_distinct", "count"));
+    assertThat(spec.measures().stream().map(Measure::output).toList(), contains("units_min", "price_avg", "label_count_distinct", "count"));
     assertThat(spec.columns(), contains("region", "year", "units", "price", "label"));
   }
 
   @Test
   void badSpecsAreClearErrors() {
-    assertThat(error(() -> SummarySpec.parse("dp", "memory:median")), containsString("unknown function 'median' in measure 'memory:median'"));
-    assertThat(error(() -> SummarySpec.parse("dp", "memory")), containsString("is not <column>:<function>"));
-    assertThat(error(() -> SummarySpec.parse("dp", "")), containsString("no measures given"));
-    assertThat(error(() -> SummarySpec.parse("dp", "memory:max,MEMORY:max")), containsString("output column MEMORY_max (measure MEMORY:max) would appear twice"));
-    assertThat(error(() -> SummarySpec.parse("dp,dp", "memory:max")), containsString("group key dp is given twice"));
-    assertThat(error(() -> SummarySpec.parse("dp", "*:max")), containsString("'*' only takes count"));
-    assertThat(error(() -> SummarySpec.parseTypes("memory:int")), containsString("is not <column>:long|double|string"));
+    assertThat(error(() -> AggregateSpec.parse("dp", "memory:median")), containsString("unknown function 'median' in measure 'memory:median'"));
+    assertThat(error(() -> AggregateSpec.parse("dp", "memory")), containsString("is not <column>:<function>"));
+    assertThat(error(() -> AggregateSpec.parse("dp", "")), containsString("no measures given"));
+    assertThat(error(() -> AggregateSpec.parse("dp", "memory:max,MEMORY:max")), containsString("output column MEMORY_max (measure MEMORY:max) would appear twice"));
+    assertThat(error(() -> AggregateSpec.parse("dp,dp", "memory:max")), containsString("group key dp is given twice"));
+    assertThat(error(() -> AggregateSpec.parse("dp", "*:max")), containsString("'*' only takes count"));
+    assertThat(error(() -> AggregateSpec.parseTypes("memory:int")), containsString("is not <column>:long|double|string"));
     assertThat(
-        error(() -> SummarySpec.parse("region", "weight:max,units:sum").matchedTo(HEADER, "f.csv")),
+        error(() -> AggregateSpec.parse("region", "weight:max,units:sum").matchedTo(HEADER, "f.csv")),
         is("columns [weight] are not in the header of f.csv: " + HEADER));
   }
 
   @Test
   void typesComeFromTheSampleUnlessDeclared() {
-    SummarySpec spec =
-        SummarySpec.parse("region,zip,year", "units:sum,price:max,label:max,day:count_distinct,units:count")
+    AggregateSpec spec =
+        AggregateSpec.parse("region,zip,year", "units:sum,price:max,label:max,day:count_distinct,units:count")
             .matchedTo(HEADER, "f.csv");
     Map<String, Column> sampled =
         Map.of(
@@ -57,7 +57,7 @@ class SummarySpecTest {
     Schema inferred = spec.inputSchema(sampled, Map.of());
     assertThat(types(inferred), contains("Region:STRING", "zip:STRING", "year:INT64", "units:DOUBLE", "price:DOUBLE", "label:STRING", "day:STRING"));
 
-    Schema declared = spec.inputSchema(sampled, SummarySpec.parseTypes("UNITS:long,day:double"));
+    Schema declared = spec.inputSchema(sampled, AggregateSpec.parseTypes("UNITS:long,day:double"));
     assertThat(types(declared), contains("Region:STRING", "zip:STRING", "year:INT64", "units:INT64", "price:DOUBLE", "label:STRING", "day:DOUBLE"));
     assertThat(
         types(spec.outputSchema(declared)),
@@ -66,7 +66,7 @@ class SummarySpecTest {
 
   @Test
   void typesThatCannotWorkAreClearErrors() {
-    SummarySpec spec = SummarySpec.parse("region", "label:avg").matchedTo(HEADER, "f.csv");
+    AggregateSpec spec = AggregateSpec.parse("region", "label:avg").matchedTo(HEADER, "f.csv");
     Map<String, Column> sampled = Map.of();
 
     assertThat(error(() -> spec.inputSchema(sampled, Map.of("nope", TypeName.INT64))), containsString("typed columns [nope] are neither"));
