@@ -41,7 +41,7 @@ class DatasetSummaryGoldenTest {
   @TempDir Path tmp;
 
   @ParameterizedTest
-  @ValueSource(strings = {"DirectRunner", "SparkRunner"})
+  @ValueSource(strings = {"DirectRunner", "SparkRunner", "ForkCheckingRunner"})
   void ds1MatchesTheReferenceAtFullPrecision(String runner) throws IOException {
     Path input = Processes.sharedData().resolve("aws_etl/ds_1.csv");
     RunReport report =
