@@ -104,7 +104,7 @@ class ListingPostprocessTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"DirectRunner", "SparkRunner"})
+  @ValueSource(strings = {"DirectRunner", "SparkRunner", "ForkCheckingRunner"})
   void firstRunWritesEachKeyOnceAndDeletesTheBatchFolders(String runner) throws Exception {
     Path raw = tmp.resolve("raw");
     Path table = tmp.resolve("price");

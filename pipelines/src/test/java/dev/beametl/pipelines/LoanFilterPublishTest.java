@@ -170,7 +170,7 @@ class LoanFilterPublishTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"DirectRunner", "SparkRunner"})
+  @ValueSource(strings = {"DirectRunner", "SparkRunner", "ForkCheckingRunner"})
   void rowRulesRejectEachBrokenRowWithItsReason(String runner) throws Exception {
     String table = "gate_rules_" + runner.toLowerCase();
     pg.execute("DROP TABLE IF EXISTS " + table);

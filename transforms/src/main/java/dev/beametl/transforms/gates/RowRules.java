@@ -15,6 +15,9 @@ import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
@@ -83,10 +86,19 @@ public final class RowRules extends PTransform<PCollection<Row>, WithRejects<Row
   public WithRejects<Row> expand(PCollection<Row> rows) {
     Schema schema = rows.getSchema();
     check(schema);
-    PCollectionTuple checked =
-        rows.apply("CheckRows", ParDo.of(new CheckFn(notNull, ranges)).withOutputTags(PASSED, TupleTagList.of(BROKEN)));
-    PCollection<Row> passed = checked.get(PASSED).setRowSchema(schema);
-    PCollection<Reject> rejects = checked.get(BROKEN);
+    Coder<Reject> rejectCoder;
+    try {
+      rejectCoder = rows.getPipeline().getSchemaRegistry().getSchemaCoder(Reject.class);
+    } catch (NoSuchSchemaException e) {
+      throw new IllegalStateException(e);
+    }
+    // One output, split after a shuffle: the rows' counted steps before it (a filter) run once on a Spark cluster.
+    WithRejects<Row> checked =
+        WithRejects.split(
+            rows.apply("CheckRows", ParDo.of(new CheckFn(notNull, ranges)))
+                .setCoder(KvCoder.of(NullableCoder.of(rows.getCoder()), NullableCoder.of(rejectCoder))));
+    PCollection<Row> passed = checked.getOutput().setRowSchema(schema);
+    PCollection<Reject> rejects = checked.getRejects();
     if (unique.isEmpty()) {
       return WithRejects.of(PASSED, passed, BROKEN, rejects);
     }
@@ -140,7 +152,7 @@ public final class RowRules extends PTransform<PCollection<Row>, WithRejects<Row
     return node.toString();
   }
 
-  private static final class CheckFn extends DoFn<Row, Row> {
+  private static final class CheckFn extends DoFn<Row, KV<Row, Reject>> {
     private final List<String> notNull;
     private final List<Range> ranges;
 
@@ -150,21 +162,21 @@ public final class RowRules extends PTransform<PCollection<Row>, WithRejects<Row
     }
 
     @ProcessElement
-    public void process(@Element Row row, MultiOutputReceiver out) {
+    public void process(@Element Row row, OutputReceiver<KV<Row, Reject>> out) {
       for (String c : notNull) {
         if (row.getValue(c) == null) {
-          out.get(BROKEN).output(reject(row, "not_null", c, c + " is null"));
+          out.output(KV.of(null, reject(row, "not_null", c, c + " is null")));
           return;
         }
       }
       for (Range r : ranges) {
         Number v = row.getValue(r.column());
         if (v != null && !r.contains(v.doubleValue())) {
-          out.get(BROKEN).output(reject(row, "range", r.column(), r.column() + " = " + v + " is outside " + r.describe()));
+          out.output(KV.of(null, reject(row, "range", r.column(), r.column() + " = " + v + " is outside " + r.describe())));
           return;
         }
       }
-      out.get(PASSED).output(row);
+      out.output(KV.of(row, null));
     }
   }
 

@@ -13,11 +13,15 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.schemas.NoSuchSchemaException;
+import org.apache.beam.sdk.schemas.SchemaCoder;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,12 +82,22 @@ public final class ReadParquetRows extends PTransform<PCollection<FileIO.Readabl
 
   @Override
   public WithRejects<Row> expand(PCollection<FileIO.ReadableFile> files) {
-    PCollectionTuple read =
-        files.apply("ReadRecords", ParDo.of(new ReadFileFn(this)).withOutputTags(ROWS, TupleTagList.of(REJECTS)));
-    return WithRejects.of(ROWS, read.get(ROWS).setRowSchema(outputSchema()), REJECTS, read.get(REJECTS));
+    Coder<Reject> rejectCoder;
+    try {
+      rejectCoder = files.getPipeline().getSchemaRegistry().getSchemaCoder(Reject.class);
+    } catch (NoSuchSchemaException e) {
+      throw new IllegalStateException(e);
+    }
+    // One output, split after a shuffle (WithRejects.split): the counted read runs once on a Spark cluster.
+    WithRejects<Row> read =
+        WithRejects.split(
+            files
+                .apply("ReadRecords", ParDo.of(new ReadFileFn(this)))
+                .setCoder(KvCoder.of(NullableCoder.of(SchemaCoder.of(outputSchema())), NullableCoder.of(rejectCoder))));
+    return WithRejects.of(ROWS, read.getOutput().setRowSchema(outputSchema()), REJECTS, read.getRejects());
   }
 
-  private static final class ReadFileFn extends DoFn<FileIO.ReadableFile, Row> {
+  private static final class ReadFileFn extends DoFn<FileIO.ReadableFile, KV<Row, Reject>> {
     private static final Logger LOG = LoggerFactory.getLogger(ReadFileFn.class);
     private final RecordToRow converter;
     private final boolean strict;
@@ -103,7 +117,7 @@ public final class ReadParquetRows extends PTransform<PCollection<FileIO.Readabl
     }
 
     @ProcessElement
-    public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) throws IOException {
+    public void process(@Element FileIO.ReadableFile file, OutputReceiver<KV<Row, Reject>> out) throws IOException {
       String source = file.getMetadata().resourceId().toString();
       long records = 0;
       ParquetFiles.Reader reader;
@@ -134,13 +148,13 @@ public final class ReadParquetRows extends PTransform<PCollection<FileIO.Readabl
           read.inc();
           RecordToRow.Result result = converter.convert(record);
           if (result.row() != null) {
-            out.get(ROWS).output(sourceColumns ? withSource(result.row(), source, records) : result.row());
+            out.output(KV.of(sourceColumns ? withSource(result.row(), source, records) : result.row(), null));
           } else {
             RecordToRow.Problem p = result.problem();
             if (strict) {
               throw new IllegalStateException(String.format("%s record %d: column %s: %s", source, records, p.column(), p.detail()));
             }
-            out.get(REJECTS).output(new Reject(step, p.reason(), p.column(), p.detail(), source, records, record.toString()));
+            out.output(KV.of(null, new Reject(step, p.reason(), p.column(), p.detail(), source, records, record.toString())));
           }
         }
       }
@@ -166,14 +180,14 @@ public final class ReadParquetRows extends PTransform<PCollection<FileIO.Readabl
     }
 
     /** The file failed after {@code records} good records: one reject for the rest of it. */
-    private void unreadable(String source, long records, RuntimeException e, MultiOutputReceiver out) {
+    private void unreadable(String source, long records, RuntimeException e, OutputReceiver<KV<Row, Reject>> out) {
       if (strict) {
         throw new IllegalStateException("cannot read " + source + ": " + e, e);
       }
       LOG.error("{}: unreadable after {} records: {}", source, records, e.toString());
       read.inc();
       String detail = (records == 0 ? "" : "after " + records + " records: ") + e;
-      out.get(REJECTS).output(new Reject(step, UNREADABLE_FILE, null, detail, source, 0, null));
+      out.output(KV.of(null, new Reject(step, UNREADABLE_FILE, null, detail, source, 0, null)));
     }
 
     private Row withSource(Row row, String source, long record) {
