@@ -6,9 +6,6 @@ import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;
 import java.io.IOException;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.NullableCoder;
-import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.coders.SerializableCoder;
@@ -71,17 +68,11 @@ public final class ParseCsvFiles extends PTransform<PCollection<FileIO.ReadableF
   @Override
   public WithRejects<Row> expand(PCollection<FileIO.ReadableFile> files) {
     Schema rowSchema = parser.outputSchema();
-    Coder<Reject> rejectCoder;
-    try {
-      rejectCoder = files.getPipeline().getSchemaRegistry().getSchemaCoder(Reject.class);
-    } catch (NoSuchSchemaException e) {
-      throw new IllegalStateException(e);
-    }
     PCollection<KV<Row, Reject>> parsed =
         files
             .apply("Split", SplitCsvFiles.intoRangesOf(rangeBytes))
             .apply("ParseRecords", ParDo.of(new ParseRangeFn(parser)))
-            .setCoder(KvCoder.of(NullableCoder.of(SchemaCoder.of(rowSchema)), NullableCoder.of(rejectCoder)));
+            .setCoder(WithRejects.outcomeCoder(files.getPipeline(), SchemaCoder.of(rowSchema)));
     return WithRejects.split(parsed);
   }
 

@@ -11,15 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
-import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -81,18 +78,12 @@ public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.Readabl
   public WithRejects<String> expand(PCollection<FileIO.ReadableFile> files) {
     String temp = FinalizeFiles.tempDirectory(directory, UUID.randomUUID().toString());
     String extension = format.name().toLowerCase(Locale.ROOT);
-    Coder<Reject> rejectCoder;
-    try {
-      rejectCoder = files.getPipeline().getSchemaRegistry().getSchemaCoder(Reject.class);
-    } catch (NoSuchSchemaException e) {
-      throw new IllegalStateException(e);
-    }
     WithRejects<KV<String, String>> parsed =
         WithRejects.split(
             files
                 .apply("Split", SplitCsvFiles.intoRangesOf(rangeBytes))
                 .apply("ParseAndWrite", ParDo.of(new ParseWriteFn(parser, temp, format)))
-                .setCoder(KvCoder.of(NullableCoder.of(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())), NullableCoder.of(rejectCoder))));
+                .setCoder(WithRejects.outcomeCoder(files.getPipeline(), KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))));
     PCollection<String> written =
         parsed
             .getOutput()

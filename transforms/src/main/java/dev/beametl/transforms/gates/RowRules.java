@@ -15,9 +15,6 @@ import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.NullableCoder;
-import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
@@ -86,17 +83,11 @@ public final class RowRules extends PTransform<PCollection<Row>, WithRejects<Row
   public WithRejects<Row> expand(PCollection<Row> rows) {
     Schema schema = rows.getSchema();
     check(schema);
-    Coder<Reject> rejectCoder;
-    try {
-      rejectCoder = rows.getPipeline().getSchemaRegistry().getSchemaCoder(Reject.class);
-    } catch (NoSuchSchemaException e) {
-      throw new IllegalStateException(e);
-    }
     // One output, split after a shuffle: the rows' counted steps before it (a filter) run once on a Spark cluster.
     WithRejects<Row> checked =
         WithRejects.split(
             rows.apply("CheckRows", ParDo.of(new CheckFn(notNull, ranges)))
-                .setCoder(KvCoder.of(NullableCoder.of(rows.getCoder()), NullableCoder.of(rejectCoder))));
+                .setCoder(WithRejects.outcomeCoder(rows.getPipeline(), rows.getCoder())));
     PCollection<Row> passed = checked.getOutput().setRowSchema(schema);
     PCollection<Reject> rejects = checked.getRejects();
     if (unique.isEmpty()) {

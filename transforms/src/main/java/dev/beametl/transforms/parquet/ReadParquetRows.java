@@ -13,10 +13,6 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.NullableCoder;
-import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -82,18 +78,12 @@ public final class ReadParquetRows extends PTransform<PCollection<FileIO.Readabl
 
   @Override
   public WithRejects<Row> expand(PCollection<FileIO.ReadableFile> files) {
-    Coder<Reject> rejectCoder;
-    try {
-      rejectCoder = files.getPipeline().getSchemaRegistry().getSchemaCoder(Reject.class);
-    } catch (NoSuchSchemaException e) {
-      throw new IllegalStateException(e);
-    }
     // One output, split after a shuffle (WithRejects.split): the counted read runs once on a Spark cluster.
     WithRejects<Row> read =
         WithRejects.split(
             files
                 .apply("ReadRecords", ParDo.of(new ReadFileFn(this)))
-                .setCoder(KvCoder.of(NullableCoder.of(SchemaCoder.of(outputSchema())), NullableCoder.of(rejectCoder))));
+                .setCoder(WithRejects.outcomeCoder(files.getPipeline(), SchemaCoder.of(outputSchema()))));
     return WithRejects.of(ROWS, read.getOutput().setRowSchema(outputSchema()), REJECTS, read.getRejects());
   }
 

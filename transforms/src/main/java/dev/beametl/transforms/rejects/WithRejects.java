@@ -6,6 +6,7 @@ import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -59,6 +60,15 @@ public final class WithRejects<T> implements POutput {
         counted
             .apply("ValuesAndRejects", ParDo.of(new SplitFn<T>(values)).withOutputTags(values, TupleTagList.of(REJECTS)));
     return of(values, split.get(values).setCoder(nonNull(coder.getKeyCoder())), REJECTS, split.get(REJECTS).setCoder(nonNull(coder.getValueCoder())));
+  }
+
+  /** The coder of a step's one output before {@link #split}: a value or a reject, the other side null. */
+  public static <T> KvCoder<T, Reject> outcomeCoder(Pipeline pipeline, Coder<T> valueCoder) {
+    try {
+      return KvCoder.of(NullableCoder.of(valueCoder), NullableCoder.of(pipeline.getSchemaRegistry().getSchemaCoder(Reject.class)));
+    } catch (NoSuchSchemaException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static <V> Coder<V> nonNull(Coder<V> coder) {
