@@ -2,32 +2,30 @@ package dev.beametl.pipelines;
 
 import dev.beametl.options.TaxiGoldOptions;
 import dev.beametl.options.TaxiGoldOptions.LoadTo;
+import dev.beametl.transforms.Materialize;
 import dev.beametl.transforms.aggregate.Aggregate;
 import dev.beametl.transforms.aggregate.AggregateSpec;
 import dev.beametl.transforms.csv.ParseCsvFiles;
 import dev.beametl.transforms.files.InputFiles;
-import dev.beametl.transforms.files.OutputFormat;
 import dev.beametl.transforms.files.WriteRows;
 import dev.beametl.transforms.jdbc.JdbcTarget;
-import dev.beametl.transforms.jdbc.PostgresReplace;
+import dev.beametl.transforms.jdbc.PostgresSink;
 import dev.beametl.transforms.jdbc.RedshiftCopyReplace;
 import dev.beametl.transforms.jdbc.SqlSession;
 import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;
 import dev.beametl.transforms.rejects.WriteRejects;
 import dev.beametl.transforms.report.RunReport;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.Values;
-import org.apache.beam.sdk.transforms.Wait;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.Row;
@@ -37,7 +35,8 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * {@code taxi-gold} (was the EMR step, the Airflow DAG and the Redshift COPY): staging files ->
  * per {@code pulocationid, trip_type, payment_type} (a null key is its own group) the sums of
  * fare, distance, tip and total (nulls skipped) and the trip count -> Parquet or CSV files ->
- * optionally the table {@code nyc.main_data} replaced with them in one transaction.
+ * optionally the table {@code nyc.main_data} replaced with them in one transaction; the table and
+ * the files change only once the run passed its gates.
  *
  * <p>Counts: {@code read} staging rows, each {@code aggregated} into exactly one group (or
  * rejected, for a CSV staging value that does not parse); {@code written} gold rows (also {@code
@@ -66,15 +65,29 @@ public final class TaxiGold {
   static final int SUM_DECIMALS = 2;
 
   /** The gold: the original's sum of fares, plus the trip count and the other sums. */
+  static final AggregateSpec TOTALS =
+      AggregateSpec.groupBy(KEYS.toArray(String[]::new))
+          .sum("fare_amount", "total_fare_amount")
+          .count("trip_count")
+          .sum("trip_distance", "total_trip_distance")
+          .sum("tip_amount", "total_tip_amount")
+          .sum("total_amount", "total_amount")
+          .sumsRoundedTo(SUM_DECIMALS);
+
+  /** The gold rows' columns. */
+  static final Schema GOLD = TOTALS.outputSchema(INPUT);
+
+  /** The count of gold rows staged for a PostgreSQL load. */
+  static final String LOADED = "loaded";
+
+  /** The count of Redshift COPYs, made on the driver. */
+  static final String LOADS = "loads";
+
+  /** Beside the staged gold files, the list of them a Redshift COPY loads (its "_" keeps it out of the publish). */
+  static final String COPY_MANIFEST = "_redshift-copy.manifest";
+
   static Aggregate totals() {
-    return Aggregate.of(
-        AggregateSpec.groupBy(KEYS.toArray(String[]::new))
-            .sum("fare_amount", "total_fare_amount")
-            .count("trip_count")
-            .sum("trip_distance", "total_trip_distance")
-            .sum("tip_amount", "total_tip_amount")
-            .sum("total_amount", "total_amount")
-            .sumsRoundedTo(SUM_DECIMALS));
+    return Aggregate.of(TOTALS);
   }
 
   /** The gold rows and the staging rows rejected on the way. */
@@ -83,15 +96,20 @@ public final class TaxiGold {
   private TaxiGold() {}
 
   public static RunReport run(TaxiGoldOptions options) {
-    return run(options, null);
+    return run(options, null, () -> {});
   }
 
   /**
    * As {@link #run(TaxiGoldOptions)}, sending the Redshift SQL to {@code redshiftSessions} instead of
-   * a JDBC connection to {@code --jdbcUrl} when not null (tests record it: no Redshift here).
+   * a JDBC connection to {@code --jdbcUrl} when not null (tests record it: no Redshift here), and
+   * running {@code beforeLoad} after the gates, just before the load (tests simulate a crash there).
+   *
+   * <p>Nothing is visible before the run passed its gates: the gold files are written into the
+   * run's staging directory, and a PostgreSQL load into a staging table. After the gates the table
+   * is replaced in one transaction (PostgreSQL: from the staging table; Redshift: COPY from the
+   * staged files), and only then are the files published. A failed load publishes nothing.
    */
-  public static RunReport run(TaxiGoldOptions options, SqlSession.Factory redshiftSessions) {
-    OutputFormat format = options.getOutputFormat();
+  static RunReport run(TaxiGoldOptions options, SqlSession.Factory redshiftSessions, Runnable beforeLoad) {
     LoadTo loadTo = options.getLoadTo();
     JdbcTarget target = loadTo == LoadTo.NONE ? null : target(options);
     RedshiftCopyReplace redshift = null;
@@ -101,40 +119,51 @@ public final class TaxiGold {
               ? RedshiftCopyReplace.of(target, options.getOutput(), options.getRedshiftIamRole())
               : RedshiftCopyReplace.of(target.table(), options.getOutput(), options.getRedshiftIamRole(), redshiftSessions);
     }
+    PostgresSink postgres = loadTo == LoadTo.POSTGRES ? PostgresSink.replace(target, KEYS.toArray(String[]::new)).countingAs(LOADED) : null;
     PipelineRun run = PipelineRun.start(options);
     List<String> inputs = InputFiles.resolve(inputPatterns(options.getInput()));
     run.inputs(inputs).output(options.getOutput());
-
-    Pipeline pipeline = Pipeline.create(options);
-    Outputs outputs = build(pipeline, inputs);
-    // One file (the default) is sorted by the keys, as a user reads it; more files are not sorted.
-    WriteRows write = WriteRows.to(options.getOutput(), format).countingWritten();
-    write = options.getOutputShards() <= 1 ? write.sortedBy(KEYS) : write.withNumShards(options.getOutputShards());
-    WriteFilesResult<Void> written = outputs.gold().apply("WriteGold", write);
-    PCollection<String> files = written.getPerDestinationOutputFilenames().apply("FileNames", Values.create());
-    PCollectionList<Reject> rejects = PCollectionList.of(outputs.rejects());
-    switch (loadTo) {
-      case POSTGRES:
-        run.output(target.toString());
-        PostgresReplace replace = PostgresReplace.into(target);
-        DatabaseCheck.beforeReading(run, target.toString(), replace::checkTarget);
-        rejects =
-            rejects.and(
-                outputs.gold()
-                    .apply("AfterFiles", Wait.on(files))
-                    .setRowSchema(outputs.gold().getSchema())
-                    .apply("LoadPostgres", replace));
-        break;
-      case REDSHIFT:
-        run.output(target.toString());
-        DatabaseCheck.beforeReading(run, target.toString(), redshift::checkTarget);
-        files.apply("LoadRedshift", redshift);
-        break;
-      default:
-        break;
+    if (target != null) {
+      run.output(target.toString());
+      DatabaseCheck.beforeReading(run, target.toString(), postgres != null ? () -> postgres.checkTarget(GOLD) : redshift::checkTarget);
     }
-    rejects.apply("WithLoadRejects", Flatten.pCollections()).apply("WriteRejects", WriteRejects.to(options.getRejects()));
-    return run.execute(pipeline, report -> {});
+    RedshiftCopyReplace copy = redshift;
+    try (FileOutputRun output = FileOutputRun.start(run, options, NAME, options.getOutput());
+        PostgresSink.Publication publication = postgres == null ? null : run.prepare(postgres::prepare)) {
+      Pipeline pipeline = Pipeline.create(options);
+      Outputs outputs = run.prepare(() -> build(pipeline, inputs));
+      PCollection<Row> gold = outputs.gold();
+      PCollectionList<Reject> rejects = PCollectionList.of(outputs.rejects());
+      if (publication != null) {
+        // Two consumers: materialized first, so that a cluster never re-runs the counted merge for the second.
+        gold = gold.apply("OnceForBoth", Materialize.inBatches()).setRowSchema(GOLD);
+        rejects = rejects.and(gold.apply("StageLoad", postgres));
+        run.prepare(() -> {
+          publication.createTables(GOLD);
+          return null;
+        });
+      }
+      // One file (the default) is sorted by the keys, as a user reads it; more files are not sorted.
+      WriteRows write = WriteRows.to(output.directory(), options.getOutputFormat()).countingWritten();
+      gold.apply("WriteGold", options.getOutputShards() <= 1 ? write.sortedBy(KEYS) : write.withNumShards(options.getOutputShards()));
+      rejects.apply("WithLoadRejects", Flatten.pCollections()).apply("WriteRejects", WriteRejects.to(options.getRejects()));
+      return output.execute(
+          run,
+          pipeline,
+          report -> {
+            beforeLoad.run();
+            if (publication != null) {
+              publication.publish(report.count(LOADED));
+            }
+            if (copy != null) {
+              copy.replaceWith(output.staged().files(), output.directory() + COPY_MANIFEST);
+              report.counted(LOADS, 1);
+            }
+            output.staged().publishReplacing(name -> false);
+          });
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not release the load of " + target, e);
+    }
   }
 
   /** Reads the staging files (Parquet, or CSV written with --outputFormat=csv) and totals them. */

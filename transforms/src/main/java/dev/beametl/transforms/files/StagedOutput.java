@@ -120,16 +120,27 @@ public final class StagedOutput {
     return names(publish());
   }
 
+  /** The staged files a publish moves, with their sizes: not the hidden ones, such as a retried bundle's temporary files. */
+  public List<MatchResult.Metadata> files() throws IOException {
+    List<MatchResult.Metadata> files = new ArrayList<>();
+    for (MatchResult.Metadata m : match(staging + "**")) {
+      if (!m.resourceId().isDirectory() && !hiddenPath(relative(m.resourceId()))) {
+        files.add(m);
+      }
+    }
+    return files;
+  }
+
+  private String relative(ResourceId staged) {
+    return staged.toString().substring(staging.length());
+  }
+
   private List<ResourceId> publish() throws IOException {
     List<ResourceId> sources = new ArrayList<>();
     List<ResourceId> targets = new ArrayList<>();
-    for (MatchResult.Metadata m : match(staging + "**")) {
-      String relative = m.resourceId().toString().substring(staging.length());
-      if (m.resourceId().isDirectory() || hiddenPath(relative)) {
-        continue; // e.g. a FileIO temporary directory left by a retried bundle
-      }
+    for (MatchResult.Metadata m : files()) {
       sources.add(m.resourceId());
-      targets.add(FileSystems.matchNewResource(output + finalName(relative), false));
+      targets.add(FileSystems.matchNewResource(output + finalName(relative(m.resourceId())), false));
     }
     if (isLocal()) {
       for (ResourceId target : targets) {

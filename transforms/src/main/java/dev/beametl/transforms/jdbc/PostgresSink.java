@@ -34,16 +34,18 @@ import org.slf4j.LoggerFactory;
  * all. Before the pipeline runs, {@link #prepare} (on the driver) takes the target's lock, creates
  * the table if missing and an empty staging table beside it; the workers COPY their batches into
  * the staging table; {@link Publication#publish} then merges the staging table into the target with
- * {@code INSERT ... ON CONFLICT (key) DO UPDATE} and drops it, in one transaction. A failed, killed
- * or gated run never publishes: readers keep seeing the table as it was, and the next run starts
- * from a fresh staging table. Re-running a load, or retrying a bundle, leaves one copy of each row.
+ * {@code INSERT ... ON CONFLICT (key) DO UPDATE} ({@link #upsert}), or replaces the table's content
+ * with it ({@link #replace}), and drops it, in one transaction. A failed, killed or gated run never
+ * publishes: readers keep seeing the table as it was, and the next run starts from a fresh staging
+ * table. Re-running a load, or retrying a bundle, leaves one copy of each row.
  *
  * <p>The lock is a PostgreSQL session advisory lock held by the driver's connection for the run:
  * a second run on the same table refuses to start, and a killed run's lock ends with its
- * connection. Counts {@code written} as rows are staged; {@link Publication#publish} checks that
- * the rows it publishes are exactly that many. The inputs a run read are recorded in the table
- * {@code beam_etl_inputs} beside the target, in the publishing transaction, so an incremental run
- * knows what is already loaded: a crash leaves both the rows and the record, or neither.
+ * connection. Counts {@code written} (or the name given to {@link #countingAs}) as rows are staged;
+ * {@link Publication#publish} checks that the rows it publishes are exactly that many. An upsert
+ * records the inputs a run read in the table {@code beam_etl_inputs} beside the target, in the
+ * publishing transaction, so an incremental run knows what is already loaded: a crash leaves both
+ * the rows and the record, or neither.
  *
  * <p>Its output is the rows it refused: a value PostgreSQL cannot store (a NUL in text) rejects
  * its row as {@code unstorable_value} instead of failing the batch.
@@ -52,12 +54,17 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
   private static final Logger LOG = LoggerFactory.getLogger(PostgresSink.class);
   private final JdbcTarget target;
   private final List<String> key;
+  /** Whether a publish replaces the table's content (else it merges into it). */
+  private final boolean replace;
   private final int batchSize;
+  private final String counter;
 
-  private PostgresSink(JdbcTarget target, List<String> key, int batchSize) {
+  private PostgresSink(JdbcTarget target, List<String> key, boolean replace, int batchSize, String counter) {
     this.target = target;
     this.key = key;
+    this.replace = replace;
     this.batchSize = batchSize;
+    this.counter = counter;
   }
 
   /**
@@ -65,17 +72,35 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
    * column names the input a row came from (its rows are replaced when that input is read again).
    */
   public static PostgresSink upsert(JdbcTarget target, String... key) {
+    return new PostgresSink(target, keyOf(key), false, 10_000, EtlMetrics.WRITTEN);
+  }
+
+  /**
+   * Replaces the content of {@code target} with the rows, each identified by its {@code key}
+   * columns, which may be null (an aggregate's group keys): the table has no primary key, and a
+   * bundle staged twice is published once.
+   */
+  public static PostgresSink replace(JdbcTarget target, String... key) {
+    return new PostgresSink(target, keyOf(key), true, 10_000, EtlMetrics.WRITTEN);
+  }
+
+  private static List<String> keyOf(String... key) {
     if (key.length == 0) {
       throw new IllegalArgumentException("an idempotent load needs key columns");
     }
-    return new PostgresSink(target, List.of(key), 10_000);
+    return List.of(key);
   }
 
   public PostgresSink withBatchSize(int rows) {
     if (rows < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, got " + rows);
     }
-    return new PostgresSink(target, key, rows);
+    return new PostgresSink(target, key, replace, rows, counter);
+  }
+
+  /** Counts the staged rows as {@code name} (default {@code written}), e.g. when files are the written output. */
+  public PostgresSink countingAs(String name) {
+    return new PostgresSink(target, key, replace, batchSize, name);
   }
 
   /** The run's staging table: beside the target, one per target (the lock allows one run at a time). */
@@ -93,7 +118,7 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
     // One step checks and stages: a fork (a separate reject step) after the rows' counted steps would
     // let a Spark cluster compute them twice and count them twice.
     try {
-      return rows.apply("Stage " + target.table(), ParDo.of(new StageFn(target, stageTable(), schema, batchSize)))
+      return rows.apply("Stage " + target.table(), ParDo.of(new StageFn(target, stageTable(), schema, batchSize, counter)))
           .setCoder(rows.getPipeline().getSchemaRegistry().getSchemaCoder(Reject.class));
     } catch (NoSuchSchemaException e) {
       throw new IllegalStateException(e);
@@ -109,7 +134,11 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
   public void checkTarget(Schema schema) throws SQLException {
     checkKey(schema);
     try (Connection connection = target.connect()) {
-      target.checkPrivileges(connection, false, "INSERT", "UPDATE", "DELETE");
+      if (replace) {
+        target.checkPrivileges(connection, false, "INSERT", "DELETE");
+      } else {
+        target.checkPrivileges(connection, false, "INSERT", "UPDATE", "DELETE");
+      }
       // checkPrivileges covers a missing schema (CREATE on the database); an existing one must allow CREATE for the stage.
       String inSchema = target.schema();
       try (PreparedStatement st =
@@ -257,9 +286,11 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
      */
     public void createTables(Schema rowSchema) throws SQLException {
       checkKey(rowSchema);
-      createTable(connection, target, createTableSql(target.table(), rowSchema, key));
+      createTable(connection, target, createTableSql(target.table(), rowSchema, replace ? List.of() : key));
       try (Statement st = connection.createStatement()) {
-        createLedger(st);
+        if (!replace) {
+          createLedger(st);
+        }
         st.execute("DROP TABLE IF EXISTS " + stageTable());
         st.execute("CREATE UNLOGGED TABLE " + stageTable() + " (LIKE " + target.table() + ")");
         connection.commit();
@@ -270,10 +301,19 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
       this.schema = rowSchema;
     }
 
+    /** As {@link #publish(long, String, String, List)} for a {@link #replace} load, which records no inputs. */
+    public long publish(long staged) throws SQLException {
+      if (!replace) {
+        throw new IllegalStateException("an upsert records the inputs it read: give them");
+      }
+      return publish(staged, "", "", List.of());
+    }
+
     /**
-     * In one transaction: removes the earlier rows of every input this run read (their new
-     * version replaces them), merges the staged rows into the target, records the inputs in the
-     * ledger, and drops the staging table.
+     * In one transaction: removes the rows being replaced (an upsert: the earlier rows of every
+     * input this run read, whose new version replaces them; a replace: all of them), merges the
+     * staged rows into the target, records the inputs in the ledger (an upsert), and drops the
+     * staging table.
      *
      * @param staged the rows the run counted as staged: publishing refuses any other number
      * @param read the inputs the run read, recorded for later incremental runs
@@ -290,13 +330,20 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
       // DISTINCT ON: a retried bundle may have staged the same rows twice.
       String merge =
           "INSERT INTO " + target.table() + " (" + columns + ") SELECT DISTINCT ON (" + quoteAll(key) + ") " + columns
-              + " FROM " + stageTable() + " ON CONFLICT (" + quoteAll(key) + ") "
-              + (updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + updates);
+              + " FROM " + stageTable()
+              + (replace ? "" : " ON CONFLICT (" + quoteAll(key) + ") " + (updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + updates));
       try {
-        try (PreparedStatement delete =
-            connection.prepareStatement("DELETE FROM " + target.table() + " WHERE " + quote(key.get(0)) + " = ANY (?)")) {
-          delete.setArray(1, connection.createArrayOf("text", read.stream().map(InputFiles.Listed::path).toArray()));
-          delete.executeUpdate();
+        if (replace) {
+          try (Statement st = connection.createStatement()) {
+            // DELETE, not TRUNCATE: readers keep seeing the old rows until the commit instead of waiting.
+            st.executeUpdate("DELETE FROM " + target.table());
+          }
+        } else {
+          try (PreparedStatement delete =
+              connection.prepareStatement("DELETE FROM " + target.table() + " WHERE " + quote(key.get(0)) + " = ANY (?)")) {
+            delete.setArray(1, connection.createArrayOf("text", read.stream().map(InputFiles.Listed::path).toArray()));
+            delete.executeUpdate();
+          }
         }
         long rows;
         try (Statement st = connection.createStatement()) {
@@ -307,21 +354,8 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
               "refusing to publish into " + target.table() + ": the run counted " + staged + " rows staged but " + rows
                   + " distinct rows are in the staging table; nothing was published");
         }
-        try (PreparedStatement record =
-            connection.prepareStatement(
-                "INSERT INTO " + ledgerTable() + " (pipeline, target, path, size_bytes, last_modified_ms, run_id) VALUES (?, ?, ?, ?, ?, ?) "
-                    + "ON CONFLICT (pipeline, target, path) DO UPDATE SET size_bytes = EXCLUDED.size_bytes, "
-                    + "last_modified_ms = EXCLUDED.last_modified_ms, run_id = EXCLUDED.run_id, committed_at = now()")) {
-          for (InputFiles.Listed file : read) {
-            record.setString(1, pipeline);
-            record.setString(2, target.table());
-            record.setString(3, file.path());
-            record.setLong(4, file.sizeBytes());
-            record.setLong(5, file.lastModifiedMillis());
-            record.setString(6, runId);
-            record.addBatch();
-          }
-          record.executeBatch();
+        if (!read.isEmpty()) {
+          recordInputs(pipeline, runId, read);
         }
         try (Statement st = connection.createStatement()) {
           st.execute("DROP TABLE " + stageTable());
@@ -333,6 +367,25 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
       } catch (SQLException | RuntimeException e) {
         connection.rollback();
         throw e;
+      }
+    }
+
+    private void recordInputs(String pipeline, String runId, List<InputFiles.Listed> read) throws SQLException {
+      try (PreparedStatement record =
+          connection.prepareStatement(
+              "INSERT INTO " + ledgerTable() + " (pipeline, target, path, size_bytes, last_modified_ms, run_id) VALUES (?, ?, ?, ?, ?, ?) "
+                  + "ON CONFLICT (pipeline, target, path) DO UPDATE SET size_bytes = EXCLUDED.size_bytes, "
+                  + "last_modified_ms = EXCLUDED.last_modified_ms, run_id = EXCLUDED.run_id, committed_at = now()")) {
+        for (InputFiles.Listed file : read) {
+          record.setString(1, pipeline);
+          record.setString(2, target.table());
+          record.setString(3, file.path());
+          record.setLong(4, file.sizeBytes());
+          record.setLong(5, file.lastModifiedMillis());
+          record.setString(6, runId);
+          record.addBatch();
+        }
+        record.executeBatch();
       }
     }
 
@@ -348,6 +401,14 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
             LOG.warn("could not drop the staging table {} (the next run drops it): {}", stageTable(), e.getMessage());
           }
         }
+        // Released now: the server frees a closed connection's locks only once its backend has exited,
+        // so a run started right after this one could find the table still locked.
+        connection.setAutoCommit(true);
+        try (Statement st = connection.createStatement()) {
+          st.execute("SELECT pg_advisory_unlock(hashtext(" + literal(lockName()) + "))");
+        }
+      } catch (SQLException e) {
+        LOG.warn("could not release the lock of {} (it ends with the connection): {}", target.table(), e.getMessage());
       } finally {
         connection.close();
       }
@@ -365,13 +426,17 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
     }
   }
 
-  /** {@code CREATE TABLE IF NOT EXISTS} for rows of {@code schema}, with {@code key} as primary key. */
+  /**
+   * {@code CREATE TABLE IF NOT EXISTS} for rows of {@code schema}, with {@code key} as primary key;
+   * with no key (a replace, whose group keys may be null) the columns follow the schema's nullability.
+   */
   static String createTableSql(String table, Schema schema, List<String> key) {
     String columns =
         schema.getFields().stream()
-            .map(f -> quote(f.getName()) + " " + sqlType(f.getType()) + (key.contains(f.getName()) ? " NOT NULL" : ""))
+            .map(f -> quote(f.getName()) + " " + sqlType(f.getType())
+                + (key.contains(f.getName()) || (key.isEmpty() && !f.getType().getNullable()) ? " NOT NULL" : ""))
             .collect(Collectors.joining(",\n  "));
-    return "CREATE TABLE IF NOT EXISTS " + table + " (\n  " + columns + ",\n  PRIMARY KEY (" + quoteAll(key) + ")\n)";
+    return "CREATE TABLE IF NOT EXISTS " + table + " (\n  " + columns + (key.isEmpty() ? "" : ",\n  PRIMARY KEY (" + quoteAll(key) + ")") + "\n)";
   }
 
   static String sqlType(Schema.FieldType type) {
@@ -414,7 +479,7 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
    * Outputs the rows PostgreSQL cannot store, as rejects.
    */
   private static final class StageFn extends DoFn<Row, Reject> {
-    private final Counter written = EtlMetrics.written();
+    private final Counter staged;
     private final JdbcTarget target;
     private final String stageTable;
     private final Schema schema;
@@ -423,7 +488,8 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
     private transient List<Row> batch;
     private transient String copySql;
 
-    StageFn(JdbcTarget target, String stageTable, Schema schema, int batchSize) {
+    StageFn(JdbcTarget target, String stageTable, Schema schema, int batchSize, String counter) {
+      this.staged = EtlMetrics.counter(counter);
       this.target = target;
       this.stageTable = stageTable;
       this.schema = schema;
@@ -480,7 +546,7 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
         }
         throw e;
       }
-      written.inc(batch.size());
+      staged.inc(batch.size());
       batch.clear();
     }
 

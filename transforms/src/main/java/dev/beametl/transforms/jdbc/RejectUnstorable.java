@@ -2,39 +2,19 @@ package dev.beametl.transforms.jdbc;
 
 import dev.beametl.transforms.csv.CsvRowParser;
 import dev.beametl.transforms.rejects.Reject;
-import dev.beametl.transforms.rejects.WithRejects;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Sets aside the rows PostgreSQL cannot store, as {@code unstorable_value} rejects naming the
+ * Finds the rows PostgreSQL cannot store, as {@code unstorable_value} rejects naming the
  * column: today a text value holding the NUL character, which would fail the whole COPY (and with
  * it every later bundle of the file) instead of one row.
  */
-final class RejectUnstorable extends PTransform<PCollection<Row>, WithRejects<Row>> {
+final class RejectUnstorable {
   static final String REASON = "unstorable_value";
-  private static final TupleTag<Row> STORABLE = new TupleTag<>() {};
-  private static final TupleTag<Reject> REJECTS = new TupleTag<>() {};
 
-  private final String step;
-
-  RejectUnstorable(String step) {
-    this.step = step;
-  }
-
-  @Override
-  public WithRejects<Row> expand(PCollection<Row> rows) {
-    PCollectionTuple checked = rows.apply(ParDo.of(new CheckFn(step)).withOutputTags(STORABLE, TupleTagList.of(REJECTS)));
-    return WithRejects.of(STORABLE, checked.get(STORABLE).setRowSchema(rows.getSchema()), REJECTS, checked.get(REJECTS));
-  }
+  private RejectUnstorable() {}
 
   /** Why PostgreSQL cannot store {@code value}, or null when it can. */
   static @Nullable String problem(Object value) {
@@ -45,24 +25,6 @@ final class RejectUnstorable extends PTransform<PCollection<Row>, WithRejects<Ro
       }
     }
     return null;
-  }
-
-  private static final class CheckFn extends DoFn<Row, Row> {
-    private final String step;
-
-    CheckFn(String step) {
-      this.step = step;
-    }
-
-    @ProcessElement
-    public void process(@Element Row row, MultiOutputReceiver out) {
-      Reject reject = check(row, step);
-      if (reject != null) {
-        out.get(REJECTS).output(reject);
-      } else {
-        out.get(STORABLE).output(row);
-      }
-    }
   }
 
   /** The reject of a row PostgreSQL cannot store, attributed to {@code step}; null when it can store it. */

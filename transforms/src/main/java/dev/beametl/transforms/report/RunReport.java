@@ -96,6 +96,12 @@ public final class RunReport {
     return this;
   }
 
+  /** A count made on the driver after the pipeline ran, e.g. a table load at publish. */
+  public RunReport counted(String name, long value) {
+    counts.merge(name, value, Long::sum);
+    return this;
+  }
+
   /** Live values for progress lines while a pipeline runs (attempted: committed ones lag). */
   public static Map<String, Long> progress(PipelineResult result) {
     MetricQueryResults metrics =
