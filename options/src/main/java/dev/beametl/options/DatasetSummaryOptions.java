@@ -4,7 +4,7 @@ import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 
 /** {@code dataset-summary}: any CSV -> group-by summary (min, max, sum, avg, count, count_distinct) -> one file. */
-public interface DatasetSummaryOptions extends EtlOptions, InputOptions, CsvHeaderOptions, FileOutputOptions {
+public interface DatasetSummaryOptions extends EtlOptions, InputOptions, CsvHeaderOptions, FileOutputOptions, RowRuleOptions {
 
   @Description("Columns to group by, comma-separated, matched to the header case-insensitively. "
       + "Empty: one summary row for the whole input.")

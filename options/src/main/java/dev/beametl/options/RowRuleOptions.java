@@ -5,8 +5,9 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
- * Row rules for pipelines whose output rows map one to one to input records: a row that breaks a
- * rule is rejected with reason {@code rule_<name>} and the column, like any other reject.
+ * Row rules on the records a run reads (in an aggregation, before they are folded into the
+ * totals): a record that breaks a rule is rejected with reason {@code rule_<name>} and the column,
+ * like any other reject.
  */
 public interface RowRuleOptions extends PipelineOptions {
 

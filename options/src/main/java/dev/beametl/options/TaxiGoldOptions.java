@@ -4,7 +4,7 @@ import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 
 /** {@code taxi-gold}: staging files -> totals per pickup location, trip type and payment type -> optional table load. */
-public interface TaxiGoldOptions extends EtlOptions, InputOptions, FileOutputOptions, JdbcOptions {
+public interface TaxiGoldOptions extends EtlOptions, InputOptions, FileOutputOptions, JdbcOptions, RowRuleOptions {
   /** The table loaded when --table is not given. */
   String DEFAULT_TABLE = "nyc.main_data";
 

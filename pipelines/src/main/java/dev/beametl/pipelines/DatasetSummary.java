@@ -10,6 +10,7 @@ import dev.beametl.transforms.csv.FileByteSource;
 import dev.beametl.transforms.csv.ParseCsvFiles;
 import dev.beametl.transforms.files.InputFiles;
 import dev.beametl.transforms.files.WriteRows;
+import dev.beametl.transforms.gates.RowRules;
 import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;
 import dev.beametl.transforms.rejects.WriteRejects;
@@ -75,7 +76,8 @@ public final class DatasetSummary {
   public static Outputs build(Pipeline pipeline, DatasetSummaryOptions options, List<String> inputs) {
     CsvColumnTypes.Sample sample = CsvColumnTypes.sample(inputs, options.getTypeSampleSize());
     AggregateSpec spec = AggregateSpec.parse(options.getGroupBy(), options.getMeasures()).matchedTo(sample.header(), sample.file());
-    Schema columns = spec.inputSchema(sample.columns(), AggregateSpec.parseTypes(options.getColumnTypes()));
+    RowRules rules = QualityGates.rowRules(options).withColumnsSpelled(c -> headerSpelling(c, sample.header(), sample.file()));
+    Schema columns = withRuleColumns(spec.inputSchema(sample.columns(), AggregateSpec.parseTypes(options.getColumnTypes())), rules);
     LOG.info(
         "{}: column types {} (declared, or inferred from {} records)",
         NAME,
@@ -88,9 +90,39 @@ public final class DatasetSummary {
     PCollection<Reject> badFiles =
         pipeline.apply("BadHeaderFiles", CsvHeaderCheck.of(parse.parser(), options.getOnBadHeader()).check(inputs));
     WithRejects<Row> parsed = pipeline.apply("ReadFiles", InputFiles.read(inputs)).apply("Parse", parse);
-    PCollection<Row> summary = parsed.getOutput().apply("Summarize", Aggregate.of(spec));
-    PCollection<Reject> rejects = PCollectionList.of(parsed.getRejects()).and(badFiles).apply("AllRejects", Flatten.pCollections());
-    return new Outputs(spec, summary, rejects);
+    PCollection<Row> rows = parsed.getOutput();
+    PCollectionList<Reject> rejects = PCollectionList.of(parsed.getRejects()).and(badFiles);
+    if (!rules.isEmpty()) {
+      WithRejects<Row> checked = rows.apply("Rules", rules);
+      rows = checked.getOutput();
+      rejects = rejects.and(checked.getRejects());
+    }
+    PCollection<Row> summary = rows.apply("Summarize", Aggregate.of(spec));
+    return new Outputs(spec, summary, rejects.apply("AllRejects", Flatten.pCollections()));
+  }
+
+  /**
+   * The columns the summary reads, and those only the rules read: a {@code --range} column as a
+   * number, any other as text.
+   */
+  private static Schema withRuleColumns(Schema columns, RowRules rules) {
+    Schema.Builder all = Schema.builder().addFields(columns.getFields());
+    List<String> numbers = rules.rangeColumns();
+    for (String column : rules.columns()) {
+      if (!columns.hasField(column)) {
+        all.addNullableField(column, numbers.contains(column) ? Schema.FieldType.DOUBLE : Schema.FieldType.STRING);
+      }
+    }
+    return all.build();
+  }
+
+  /** {@code column} as {@code header} spells it (matched case-insensitively). */
+  private static String headerSpelling(String column, List<String> header, String file) {
+    return header.stream()
+        .filter(column::equalsIgnoreCase)
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException(
+            "a row rule names the column '" + column + "', which is not in the header of " + file + ": " + header));
   }
 
   /**

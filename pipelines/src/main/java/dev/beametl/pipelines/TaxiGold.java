@@ -7,7 +7,9 @@ import dev.beametl.transforms.aggregate.Aggregate;
 import dev.beametl.transforms.aggregate.AggregateSpec;
 import dev.beametl.transforms.csv.ParseCsvFiles;
 import dev.beametl.transforms.files.InputFiles;
+import dev.beametl.transforms.files.ReadParquetRows;
 import dev.beametl.transforms.files.WriteRows;
+import dev.beametl.transforms.gates.RowRules;
 import dev.beametl.transforms.jdbc.JdbcTarget;
 import dev.beametl.transforms.jdbc.PostgresSink;
 import dev.beametl.transforms.jdbc.RedshiftCopyReplace;
@@ -131,12 +133,12 @@ public final class TaxiGold {
     try (FileOutputRun output = FileOutputRun.start(run, options, NAME, options.getOutput());
         PostgresSink.Publication publication = postgres == null ? null : run.prepare(postgres::prepare)) {
       Pipeline pipeline = Pipeline.create(options);
-      Outputs outputs = run.prepare(() -> build(pipeline, inputs));
+      Outputs outputs = run.prepare(() -> build(pipeline, inputs, QualityGates.rowRules(options)));
       PCollection<Row> gold = outputs.gold();
       PCollectionList<Reject> rejects = PCollectionList.of(outputs.rejects());
       if (publication != null) {
         // Two consumers: materialized first, so that a cluster never re-runs the counted merge for the second.
-        gold = gold.apply("OnceForBoth", Materialize.inBatches()).setRowSchema(GOLD);
+        gold = gold.apply("OnceForBoth", Materialize.inBatches());
         rejects = rejects.and(gold.apply("StageLoad", postgres));
         run.prepare(() -> {
           publication.createTables(GOLD);
@@ -168,18 +170,58 @@ public final class TaxiGold {
 
   /** Reads the staging files (Parquet, or CSV written with --outputFormat=csv) and totals them. */
   public static Outputs build(Pipeline pipeline, List<String> inputs) {
+    return build(pipeline, inputs, RowRules.none());
+  }
+
+  /**
+   * As {@link #build(Pipeline, List)}, the staging rows checked by {@code rules} before they are
+   * totalled: a row that breaks one is rejected, not aggregated.
+   *
+   * @throws IllegalArgumentException when a rule names a column the staging files do not have
+   */
+  public static Outputs build(Pipeline pipeline, List<String> inputs, RowRules rules) {
     List<String> csv = inputs.stream().filter(f -> f.toLowerCase(Locale.ROOT).endsWith(".csv")).toList();
     if (!csv.isEmpty() && csv.size() != inputs.size()) {
       throw new IllegalArgumentException("the staging input mixes CSV and Parquet files; give one format per run");
     }
     PCollection<FileIO.ReadableFile> files = pipeline.apply("ReadFiles", InputFiles.readEvenly(inputs));
-    if (csv.isEmpty()) {
+    if (csv.isEmpty() && rules.isEmpty()) {
       // Parquet staging is typed already: read only the columns needed, folding them as they are read.
       return new Outputs(
           files.apply("Totals", totals().overParquetFiles(INPUT)), pipeline.apply("NoRejects", Create.empty(TypeDescriptor.of(Reject.class))));
     }
-    WithRejects<Row> parsed = files.apply("ParseCsv", ParseCsvFiles.as(TaxiStaging.SCHEMA));
-    return new Outputs(parsed.getOutput().apply("Totals", totals()), parsed.getRejects());
+    PCollection<Row> rows;
+    PCollection<Reject> rejects;
+    if (csv.isEmpty()) {
+      rows = files.apply("ReadParquet", ReadParquetRows.as(withRuleColumns(rules)));
+      rejects = pipeline.apply("NoRejects", Create.empty(TypeDescriptor.of(Reject.class)));
+    } else {
+      WithRejects<Row> parsed = files.apply("ParseCsv", ParseCsvFiles.as(TaxiStaging.SCHEMA));
+      rows = parsed.getOutput();
+      rejects = parsed.getRejects();
+    }
+    if (!rules.isEmpty()) {
+      WithRejects<Row> checked = rows.apply("Rules", rules);
+      rows = checked.getOutput();
+      rejects = WithRejects.concat("AllRejects", rejects, checked.getRejects());
+    }
+    return new Outputs(rows.apply("Totals", totals()), rejects);
+  }
+
+  /** The columns the gold reads, and those the rules read (staging columns, by name). */
+  static Schema withRuleColumns(RowRules rules) {
+    Schema.Builder columns = Schema.builder().addFields(INPUT.getFields());
+    for (String column : rules.columns()) {
+      if (!TaxiStaging.SCHEMA.hasField(column)) {
+        throw new IllegalArgumentException(
+            "a row rule names the column '" + column + "', which staging files do not have (columns: "
+                + String.join(", ", TaxiStaging.SCHEMA.getFieldNames()) + ")");
+      }
+      if (!INPUT.hasField(column)) {
+        columns.addField(TaxiStaging.SCHEMA.getField(column));
+      }
+    }
+    return columns.build();
   }
 
   /** A staging directory (no wildcard, no extension) stands for the Parquet and CSV files in it. */

@@ -130,6 +130,38 @@ class DatasetSummaryTest {
     assertThat(err.toString(StandardCharsets.UTF_8), containsString("columns [dp, weight] are not in the header of"));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"DirectRunner", "SparkRunner"})
+  void rowRulesRejectRecordsBeforeTheyAreSummarised(String runner) throws Exception {
+    // price is read only by the rule (as a number); REGION matches the header's region.
+    RunReport report =
+        DatasetSummary.run(
+            DatasetSummaryGoldenTest.options(
+                "--runner=" + runner,
+                "--sparkMaster=local[2]",
+                "--input=" + fixture(),
+                "--output=" + tmp.resolve("out"),
+                "--outputFormat=csv",
+                "--groupBy=region,year",
+                "--measures=units:sum,*:count",
+                "--columnTypes=units:long,year:long",
+                "--notNull=REGION",
+                "--range=price:0..2",
+                "--rejects=" + tmp.resolve("rejects.jsonl"),
+                "--runReport=" + tmp.resolve("report.json")));
+
+    assertThat(report.count("read"), is(15L));
+    assertThat(report.count("aggregated"), is(6L));
+    assertThat(report.count("rejected"), is(9L));
+    assertThat(report.balanced(), is(true));
+    assertThat(
+        report.rejectReasons(),
+        is(Map.of("unparsable_value", 3L, "extra_field", 1L, "missing_field", 1L, "rule_not_null", 2L, "rule_range", 2L)));
+    assertThat(
+        Files.readAllLines(tmp.resolve("out/part-00000-of-00001.csv")),
+        contains("region,year,units_sum,count", "north,2023,20,3", "south,2023,6,2", "south,2024,,1"));
+  }
+
   private static Path fixture() throws URISyntaxException {
     return Path.of(DatasetSummaryTest.class.getResource("/dataset-summary/sales.csv").toURI());
   }

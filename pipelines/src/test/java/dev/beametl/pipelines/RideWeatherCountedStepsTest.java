@@ -28,7 +28,7 @@ class RideWeatherCountedStepsTest {
     Path stations = tmp.resolve("stations.csv");
     Files.writeString(stations, "id,latitude,longitude\nA,40,-74\n");
     RideWeatherOptions options = RideWeatherGoldenTest.options(
-        "--input=" + tmp + "/*.json", "--stations=" + stations, "--output=" + tmp.resolve("out"), "--outputShards=" + shards,
+        "--runner=ForkCheckingRunner", "--input=" + tmp + "/*.json", "--stations=" + stations, "--output=" + tmp.resolve("out"), "--outputShards=" + shards,
         "--rejects=" + tmp.resolve("rejects.jsonl"), "--runReport=" + tmp.resolve("report.json"));
     Pipeline pipeline = Pipeline.create(options);
     RideWeather.Outputs outputs = RideWeather.build(pipeline, options, List.of(tmp + "/rides.json"), stations.toString());

@@ -114,6 +114,49 @@ class TaxiGoldenTest {
     assertThat(goldRows(TaxiTestFiles.readParquet(tmp.resolve("gold"))), containsInAnyOrder(EXPECTED_GOLD.toArray()));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"DirectRunner:parquet", "SparkRunner:parquet", "ForkCheckingRunner:parquet", "DirectRunner:csv"})
+  void rowRulesRejectStagingRowsBeforeTheyAreTotalled(String runnerAndFormat) throws Exception {
+    String[] parts = runnerAndFormat.split(":");
+    staging(TaxiTestFiles.fixture("green_small.csv"), tmp.resolve("staging"), parts[1]);
+
+    // vendorid is not a gold column: the rule makes the gold read it too.
+    RunReport report =
+        TaxiGold.run(
+            gold(
+                "--runner=" + parts[0],
+                "--sparkMaster=local[2]",
+                "--input=" + tmp.resolve("staging"),
+                "--output=" + tmp.resolve("gold"),
+                "--notNull=vendorid",
+                "--range=fare_amount:0..50",
+                "--rejects=" + tmp.resolve("gold-rejects.jsonl"),
+                "--runReport=" + tmp.resolve("gold-report.json")));
+
+    assertThat(report.status(), is(RunReport.SUCCEEDED));
+    assertThat(report.count("read"), is(8L));
+    assertThat(report.count("aggregated"), is(4L));
+    assertThat(report.count("rejected"), is(4L));
+    assertThat(report.rejectReasons(), equalTo(Map.of("rule_not_null", 3L, "rule_range", 1L)));
+    assertThat(report.balanced(), is(true));
+    assertThat(
+        goldRows(TaxiTestFiles.readParquet(tmp.resolve("gold"))),
+        containsInAnyOrder(
+            Arrays.asList(166L, 1L, 1L, 20.5, 2L, 4.53, 5.41, 31.26),
+            Arrays.asList(166L, 1L, 2L, 10.0, 1L, 2.0, 0.0, 10.8),
+            Arrays.asList(null, 2L, 2L, 4.0, 1L, 0.5, 0.0, 5.3)));
+  }
+
+  @Test
+  void aRuleOnAColumnStagingDoesNotHaveIsABadArgument() throws Exception {
+    staging(TaxiTestFiles.fixture("green_small.csv"), tmp.resolve("staging"), "parquet");
+    IllegalArgumentException bad =
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> TaxiGold.run(
+            gold("--input=" + tmp.resolve("staging"), "--output=" + tmp.resolve("gold"), "--notNull=no_such_column",
+                "--rejects=" + tmp.resolve("gold-rejects.jsonl"), "--runReport=" + tmp.resolve("gold-report.json"))));
+    assertThat(bad.getMessage(), containsString("'no_such_column', which staging files do not have"));
+  }
+
   @Test
   void csvStagingAndCsvGoldGiveTheSameTotals() throws Exception {
     RunReport staging = staging(TaxiTestFiles.fixture("green_small.csv"), tmp.resolve("staging"), "csv");

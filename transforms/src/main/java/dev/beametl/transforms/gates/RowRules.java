@@ -6,7 +6,10 @@ import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.schemas.Schema;
@@ -77,6 +80,27 @@ public final class RowRules extends PTransform<PCollection<Row>, WithRejects<Row
 
   public boolean isEmpty() {
     return notNull.isEmpty() && ranges.isEmpty() && unique.isEmpty();
+  }
+
+  /** The same rules with each column name replaced by {@code spelling}'s (e.g. as a header spells it). */
+  public RowRules withColumnsSpelled(UnaryOperator<String> spelling) {
+    return new RowRules(
+        notNull.stream().map(spelling).toList(),
+        ranges.stream().map(r -> new Range(spelling.apply(r.column()), r.min(), r.max())).toList(),
+        unique.stream().map(spelling).toList());
+  }
+
+  /** The columns the rules read, each once, in the order named. */
+  public List<String> columns() {
+    Set<String> columns = new LinkedHashSet<>(notNull);
+    ranges.forEach(r -> columns.add(r.column()));
+    columns.addAll(unique);
+    return List.copyOf(columns);
+  }
+
+  /** The columns {@code --range} names: they must be numbers. */
+  public List<String> rangeColumns() {
+    return ranges.stream().map(Range::column).distinct().toList();
   }
 
   @Override

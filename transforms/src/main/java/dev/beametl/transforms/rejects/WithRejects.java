@@ -47,17 +47,14 @@ public final class WithRejects<T> implements POutput {
    * null) into values and rejects, after a shuffle. Why the shuffle: on a Spark cluster, when the
    * consumers of a step with two outputs run at the same time on different executors, each re-runs
    * that step and every step before it back to the last shuffle, so their counters count twice
-   * (their data does not). After a shuffle the counted steps run once. The DirectRunner never
-   * re-runs a step, and its shuffle hands on a bundle per key (a sink then commits per few rows),
-   * so there the split follows the step directly.
+   * (their data does not). After a shuffle ({@link Materialize}) the counted steps run once.
    */
   public static <T> WithRejects<T> split(PCollection<KV<T, Reject>> outcomes) {
     KvCoder<T, Reject> coder = (KvCoder<T, Reject>) outcomes.getCoder();
     TupleTag<T> values = new TupleTag<>() {};
-    boolean direct = outcomes.getPipeline().getOptions().getRunner().getSimpleName().equals("DirectRunner");
-    PCollection<KV<T, Reject>> counted = direct ? outcomes : outcomes.apply("Materialize", Materialize.inBatches());
     PCollectionTuple split =
-        counted
+        outcomes
+            .apply("Materialize", Materialize.inBatches())
             .apply("ValuesAndRejects", ParDo.of(new SplitFn<T>(values)).withOutputTags(values, TupleTagList.of(REJECTS)));
     return of(values, split.get(values).setCoder(nonNull(coder.getKeyCoder())), REJECTS, split.get(REJECTS).setCoder(nonNull(coder.getValueCoder())));
   }

@@ -20,31 +20,14 @@ public final class RideSchemas {
   public static final String EXTRA = "extra";
 
   /** A parsed ride: the seven known fields (only the coordinates are required) and the others as JSON. */
-  public static final Schema RIDE =
-      Schema.builder()
-          .addNullableDoubleField(DISTANCE)
-          .addNullableInt32Field(HEALTHPOINTS)
-          .addDoubleField(LATITUDE)
-          .addDoubleField(LONGITUDE)
-          .addNullableInt32Field(MAGICPOINTS)
-          .addNullableStringField(NAME)
-          .addNullableStringField(STATUSTIME)
-          .addNullableStringField(EXTRA)
-          .build();
+  public static final Schema RIDE = knownFields().addNullableStringField(EXTRA).build();
 
   /**
    * A ride with its nearest station: the SPEC's nine output columns, the distance to the station,
    * and the extra fields. {@code heavy_utilization} is null when distance or magicpoints is.
    */
   public static final Schema ENRICHED =
-      Schema.builder()
-          .addNullableDoubleField(DISTANCE)
-          .addNullableInt32Field(HEALTHPOINTS)
-          .addDoubleField(LATITUDE)
-          .addDoubleField(LONGITUDE)
-          .addNullableInt32Field(MAGICPOINTS)
-          .addNullableStringField(NAME)
-          .addNullableStringField(STATUSTIME)
+      knownFields()
           .addStringField(GROUNDSTATION)
           .addNullableInt32Field(HEAVY_UTILIZATION)
           .addDoubleField(STATION_DISTANCE_KM)
@@ -52,4 +35,16 @@ public final class RideSchemas {
           .build();
 
   private RideSchemas() {}
+
+  /** The seven known input fields, in the SPEC's order. */
+  private static Schema.Builder knownFields() {
+    return Schema.builder()
+        .addNullableDoubleField(DISTANCE)
+        .addNullableInt32Field(HEALTHPOINTS)
+        .addDoubleField(LATITUDE)
+        .addDoubleField(LONGITUDE)
+        .addNullableInt32Field(MAGICPOINTS)
+        .addNullableStringField(NAME)
+        .addNullableStringField(STATUSTIME);
+  }
 }

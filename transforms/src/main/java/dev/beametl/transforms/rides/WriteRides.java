@@ -54,7 +54,7 @@ public final class WriteRides extends PTransform<PCollection<Row>, WriteFilesRes
   public WriteFilesResult<Void> expand(PCollection<Row> rides) {
     rides = rides.apply("CountWritten", ParDo.of(new CountWrittenFn())).setRowSchema(rides.getSchema());
     if (shards == 0) {
-      rides = rides.apply("Materialize", Materialize.inBatches()).setRowSchema(rides.getSchema());
+      rides = rides.apply("Materialize", Materialize.inBatches());
     }
     if (format != OutputFormat.JSONL) {
       return rides.apply("Write" + format, WriteRows.to(directory, format).withNumShards(shards));
