@@ -15,7 +15,6 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Contextful;
@@ -25,7 +24,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -147,7 +145,7 @@ public final class PartitionedParquetTable {
               FileIO.<String, Row>writeDynamic()
                   .by(row -> String.valueOf(row.<Object>getValue(column)))
                   .withDestinationCoder(StringUtf8Coder.of())
-                  .via(Contextful.fn(toRecord), ParquetIO.sink(avro).withCompressionCodec(CompressionCodecName.SNAPPY))
+                  .via(Contextful.fn(toRecord), RowParquetWriter.avroSink(avro))
                   .to(table.root)
                   .withNaming(value -> FileIO.Write.defaultNaming(column + "=" + value + "/" + prefix, ".parquet"))
                   .withNumShards(filesPerPartition));
