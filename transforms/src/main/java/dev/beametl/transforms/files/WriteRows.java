@@ -23,11 +23,9 @@ import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
-import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Contextful;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -95,7 +93,7 @@ public final class WriteRows extends PTransform<PCollection<Row>, WriteFilesResu
   @Override
   public WriteFilesResult<Void> expand(PCollection<Row> rows) {
     if (countWritten) {
-      rows = rows.apply("CountWritten", ParDo.of(new CountFn())).setRowSchema(rows.getSchema());
+      rows = rows.apply("CountWritten", ParDo.of(EtlMetrics.countWritten())).setRowSchema(rows.getSchema());
     }
     Schema schema = rows.getSchema();
     Encoding<?> encoding = encoding(schema);
@@ -131,16 +129,6 @@ public final class WriteRows extends PTransform<PCollection<Row>, WriteFilesResu
 
   private static <T> FileIO.Write<Void, Row> unsorted(Encoding<T> encoding) {
     return FileIO.<Row>write().via(Contextful.fn(encoding.toOutput()), encoding.sink());
-  }
-
-  private static final class CountFn extends DoFn<Row, Row> {
-    private final Counter written = EtlMetrics.written();
-
-    @ProcessElement
-    public void process(@Element Row row, OutputReceiver<Row> out) {
-      written.inc();
-      out.output(row);
-    }
   }
 
   static String csvHeader(Schema schema) {

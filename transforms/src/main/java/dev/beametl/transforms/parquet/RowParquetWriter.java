@@ -30,8 +30,9 @@ import org.joda.time.ReadableInstant;
  * The file is the one the Avro path writes: the same Parquet schema (derived through Avro) and the
  * same Avro schema in its metadata, so Spark, Redshift and Avro readers see no difference. Flat
  * schemas of INT32, INT64, DOUBLE, FLOAT, BOOLEAN, STRING and DATETIME (timestamp-millis) are
- * written directly ({@link #supports}); other schemas, and {@code FileIO} writes whose files must
- * stay byte for byte what they are, go through {@link #avroSink}.
+ * written directly ({@link #supports}). Other schemas go through {@link #avroSink}, and so do the
+ * {@code FileIO} writes of {@code WriteRows} and {@link PartitionedParquetTable}, whose files stay
+ * exactly as Beam's sink has always written them.
  */
 public final class RowParquetWriter {
   private RowParquetWriter() {}
