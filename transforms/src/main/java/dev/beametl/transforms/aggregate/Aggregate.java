@@ -78,11 +78,11 @@ public final class Aggregate extends PTransform<PCollection<Row>, PCollection<Ro
   }
 
   /**
-   * The same aggregate over Parquet files, read and folded in one step: rows of {@code columns} (see
-   * {@link ParquetFiles#forEachRow}) are folded as they are decoded and never handed on. Runners buffer a
-   * step's whole output for one input element (here: every row of a file) before the next step
-   * sees it; folding as it reads keeps a file's rows out of memory, and spares a Row coder and a
-   * DoFn call per row. Counts {@code read} as well, for each row decoded.
+   * The same aggregate over Parquet files, read and folded in one step: rows of {@code columns}
+   * (see {@link ParquetFiles#forEachRow}) are folded as they are decoded and never handed on.
+   * Runners buffer a step's whole output for one input element (here: every row of a file) before
+   * the next step sees it; folding as it reads keeps a file's rows out of memory, and spares a Row
+   * coder and a DoFn call per row. Counts {@code read} as well, for each row decoded.
    */
   public PTransform<PCollection<FileIO.ReadableFile>, PCollection<Row>> overParquetFiles(Schema columns) {
     ParquetFiles.checkRowColumns(columns);
