@@ -2,6 +2,8 @@ package dev.beametl.transforms;
 
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.Row;
 
 /**
  * The counters a run report is built from. Every record read ends in exactly one of written,
@@ -49,5 +51,20 @@ public final class EtlMetrics {
   /** Any other outcome a pipeline wants in its report, e.g. {@code groups} or {@code files}. */
   public static Counter counter(String name) {
     return Metrics.counter(NAMESPACE, name);
+  }
+
+  /** Counts each row as {@code written} and hands it on: the step before a sink whose output is the run's. */
+  public static DoFn<Row, Row> countWritten() {
+    return new CountWrittenFn();
+  }
+
+  private static final class CountWrittenFn extends DoFn<Row, Row> {
+    private final Counter written = written();
+
+    @ProcessElement
+    public void process(@Element Row row, OutputReceiver<Row> out) {
+      written.inc();
+      out.output(row);
+    }
   }
 }

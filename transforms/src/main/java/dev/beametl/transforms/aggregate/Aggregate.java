@@ -1,7 +1,7 @@
 package dev.beametl.transforms.aggregate;
 
 import dev.beametl.transforms.EtlMetrics;
-import dev.beametl.transforms.files.ReadParquetRows;
+import dev.beametl.transforms.parquet.ParquetFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -78,14 +78,14 @@ public final class Aggregate extends PTransform<PCollection<Row>, PCollection<Ro
   }
 
   /**
-   * The same aggregate over Parquet files, read and folded in one step: rows of {@code columns} (see
-   * {@link ReadParquetRows}) are folded as they are decoded and never handed on. Runners buffer a
-   * step's whole output for one input element (here: every row of a file) before the next step
-   * sees it; folding as it reads keeps a file's rows out of memory, and spares a Row coder and a
-   * DoFn call per row. Counts {@code read} as well, for each row decoded.
+   * The same aggregate over Parquet files, read and folded in one step: rows of {@code columns}
+   * (see {@link ParquetFiles#forEachRow}) are folded as they are decoded and never handed on.
+   * Runners buffer a step's whole output for one input element (here: every row of a file) before
+   * the next step sees it; folding as it reads keeps a file's rows out of memory, and spares a Row
+   * coder and a DoFn call per row. Counts {@code read} as well, for each row decoded.
    */
   public PTransform<PCollection<FileIO.ReadableFile>, PCollection<Row>> overParquetFiles(Schema columns) {
-    ReadParquetRows.as(columns); // checks the column types now, not on a worker
+    ParquetFiles.checkRowColumns(columns);
     Plan plan = plan(columns);
     return new PTransform<>() {
       @Override
@@ -276,8 +276,8 @@ public final class Aggregate extends PTransform<PCollection<Row>, PCollection<Ro
         throws IOException {
       checkGlobal(window);
       long[] rows = {0};
-      ReadParquetRows.forEachRow(
-          file,
+      ParquetFiles.forEachRow(
+          file.getMetadata(),
           columns,
           read,
           row -> {

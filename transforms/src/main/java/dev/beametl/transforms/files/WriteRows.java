@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.beametl.transforms.EtlMetrics;
+import dev.beametl.transforms.parquet.RowParquetWriter;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.StringWriter;
@@ -22,12 +23,9 @@ import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
-import org.apache.beam.sdk.io.parquet.ParquetIO;
-import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Contextful;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -36,7 +34,6 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.ReadableInstant;
 
@@ -96,7 +93,7 @@ public final class WriteRows extends PTransform<PCollection<Row>, WriteFilesResu
   @Override
   public WriteFilesResult<Void> expand(PCollection<Row> rows) {
     if (countWritten) {
-      rows = rows.apply("CountWritten", ParDo.of(new CountFn())).setRowSchema(rows.getSchema());
+      rows = rows.apply("CountWritten", ParDo.of(EtlMetrics.countWritten())).setRowSchema(rows.getSchema());
     }
     Schema schema = rows.getSchema();
     Encoding<?> encoding = encoding(schema);
@@ -120,7 +117,7 @@ public final class WriteRows extends PTransform<PCollection<Row>, WriteFilesResu
       case PARQUET:
         org.apache.avro.Schema avro = AvroUtils.toAvroSchema(schema);
         SerializableFunction<Row, GenericRecord> toRecord = AvroUtils.getRowToGenericRecordFunction(avro);
-        return new Encoding<>(toRecord, ParquetIO.sink(avro).withCompressionCodec(CompressionCodecName.SNAPPY));
+        return new Encoding<>(toRecord, RowParquetWriter.avroSink(avro));
       case CSV:
         return new Encoding<>(WriteRows::toCsvLine, TextIO.sink().withHeader(csvHeader(schema)));
       case JSONL:
@@ -132,16 +129,6 @@ public final class WriteRows extends PTransform<PCollection<Row>, WriteFilesResu
 
   private static <T> FileIO.Write<Void, Row> unsorted(Encoding<T> encoding) {
     return FileIO.<Row>write().via(Contextful.fn(encoding.toOutput()), encoding.sink());
-  }
-
-  private static final class CountFn extends DoFn<Row, Row> {
-    private final Counter written = EtlMetrics.written();
-
-    @ProcessElement
-    public void process(@Element Row row, OutputReceiver<Row> out) {
-      written.inc();
-      out.output(row);
-    }
   }
 
   static String csvHeader(Schema schema) {

@@ -2,51 +2,56 @@ package dev.beametl.transforms.parquet;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.channels.Channels;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.SeekableByteChannel;
 import java.util.Map;
 import java.util.Set;
-import org.apache.avro.Schema;
+import java.util.function.Consumer;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.values.Row;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroReadSupport;
 import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.api.ReadSupport;
-import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Reads Parquet files through Beam's file systems (local, s3://) as Avro generic records, each file
- * with its own schema, reading only the wanted columns it has. Legacy INT96 timestamps (Spark's
- * default) come back as 12-byte fixed values.
+ * The Parquet reader: files through Beam's file systems (local, s3://, see {@link
+ * ChannelInputFile}), decoding only the wanted columns, in one of two ways.
+ *
+ * <ul>
+ *   <li>{@link #forEachRow}: straight into {@link Row}s of a schema ({@link RowReadSupport}), for
+ *       files this project writes ({@link RowParquetWriter}): the fast path, no record per row.
+ *   <li>{@link #open}: as Avro generic records, each file with its own schema, for files written
+ *       elsewhere (scrapers, Spark) whose types drift. {@link RecordToRow} types them leniently,
+ *       and a reject keeps the record's Avro text as its original, so this path stays on Avro.
+ *       Legacy INT96 timestamps (Spark's default) come back as 12-byte fixed values.
+ * </ul>
  */
 public final class ParquetFiles {
   private ParquetFiles() {}
 
   /** An open file: its full schema (as Avro) and its records, projected to the wanted columns. */
   public static final class Reader implements Closeable {
-    private final Schema fileSchema;
+    private final org.apache.avro.Schema fileSchema;
     private final ParquetReader<GenericRecord> records;
     private @Nullable GenericRecord peeked;
 
-    private Reader(Schema fileSchema, @Nullable GenericRecord first, ParquetReader<GenericRecord> records) {
+    private Reader(org.apache.avro.Schema fileSchema, @Nullable GenericRecord first, ParquetReader<GenericRecord> records) {
       this.fileSchema = fileSchema;
       this.peeked = first;
       this.records = records;
     }
 
     /** Every column of the file, whether read or not. */
-    public Schema fileSchema() {
+    public org.apache.avro.Schema fileSchema() {
       return fileSchema;
     }
 
@@ -68,12 +73,12 @@ public final class ParquetFiles {
 
   /** Opens {@code file}, reading only the columns in {@code columns} that it has (all when null). */
   public static Reader open(MatchResult.Metadata file, @Nullable Set<String> columns) throws IOException {
-    InputFile input = new ChannelInputFile(file.resourceId(), file.sizeBytes());
+    InputFile input = new ChannelInputFile(file);
     Configuration conf = new Configuration(false);
     conf.setBoolean(AvroReadSupport.READ_INT96_AS_FIXED, true);
     conf.setBoolean(AvroReadSupport.AVRO_COMPATIBILITY, false);
     ProjectingReadSupport support = new ProjectingReadSupport(columns);
-    ParquetReader<GenericRecord> records = new Builder(input, support).withConf(conf).build();
+    ParquetReader<GenericRecord> records = new Builder<>(input, support).withConf(conf).build();
     try {
       // Parquet reads the footer (and so learns the schema) only when the first record is asked for.
       GenericRecord first = records.read();
@@ -84,21 +89,57 @@ public final class ParquetFiles {
     }
   }
 
+  /**
+   * Hands every row of one file to {@code each}, counting them as {@code read}: for a step that
+   * consumes rows as it reads them instead of emitting them ({@code Aggregate.overParquetFiles}).
+   * A file without one of the columns, or with another type, fails naming the file.
+   */
+  public static void forEachRow(MatchResult.Metadata file, Schema columns, Counter read, Consumer<Row> each) throws IOException {
+    RowReadSupport support = new RowReadSupport(columns);
+    try (ParquetReader<Row> reader = new Builder<>(new ChannelInputFile(file), support).withConf(new Configuration(false)).build()) {
+      long rows = 0;
+      for (Row row = reader.read(); row != null; row = reader.read()) {
+        each.accept(row);
+        // Counted in batches: a metric update per row costs as much as decoding the row.
+        if (++rows % 10_000 == 0) {
+          read.inc(10_000);
+        }
+      }
+      read.inc(rows % 10_000);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot read " + file.resourceId() + " as " + columns.getFieldNames() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Checks, when a pipeline is built rather than on a worker, that {@link #forEachRow} decodes
+   * every column of {@code columns}: INT32, INT64, DOUBLE, FLOAT, BOOLEAN, STRING and DATETIME.
+   *
+   * @throws IllegalArgumentException naming the first column of another type
+   */
+  public static void checkRowColumns(Schema columns) {
+    for (Schema.Field f : columns.getFields()) {
+      if (!RowReadSupport.decodes(f.getType().getTypeName())) {
+        throw new IllegalArgumentException("cannot read Parquet column " + f.getName() + " into " + f.getType().getTypeName());
+      }
+    }
+  }
+
   /** Opens a file named by path, for tests and tools. */
   public static Reader open(String path, @Nullable Set<String> columns) throws IOException {
     return open(FileSystems.matchSingleFileSpec(path), columns);
   }
 
-  private static final class Builder extends ParquetReader.Builder<GenericRecord> {
-    private final ReadSupport<GenericRecord> support;
+  private static final class Builder<T> extends ParquetReader.Builder<T> {
+    private final ReadSupport<T> support;
 
-    Builder(InputFile file, ReadSupport<GenericRecord> support) {
+    Builder(InputFile file, ReadSupport<T> support) {
       super(file);
       this.support = support;
     }
 
     @Override
-    protected ReadSupport<GenericRecord> getReadSupport() {
+    protected ReadSupport<T> getReadSupport() {
       return support;
     }
   }
@@ -106,7 +147,7 @@ public final class ParquetFiles {
   /** Avro read support that projects each file to the wanted columns it actually has. */
   private static final class ProjectingReadSupport extends AvroReadSupport<GenericRecord> {
     private final @Nullable Set<String> columns;
-    private @Nullable Schema fileSchema;
+    private org.apache.avro.@Nullable Schema fileSchema;
 
     ProjectingReadSupport(@Nullable Set<String> columns) {
       super(GenericData.get());
@@ -127,53 +168,11 @@ public final class ParquetFiles {
       return new ReadContext(projection, super.init(conf, keyValueMetaData, file).getReadSupportMetadata());
     }
 
-    Schema fileSchema() {
+    org.apache.avro.Schema fileSchema() {
       if (fileSchema == null) {
         throw new IllegalStateException("the file's footer has not been read");
       }
       return fileSchema;
-    }
-  }
-
-  /** A Parquet input file over a Beam file system: every stream is a fresh seekable channel. */
-  static final class ChannelInputFile implements InputFile {
-    private final ResourceId resource;
-    private final long length;
-
-    ChannelInputFile(ResourceId resource, long length) {
-      this.resource = resource;
-      this.length = length;
-    }
-
-    @Override
-    public long getLength() {
-      return length;
-    }
-
-    @Override
-    public SeekableInputStream newStream() throws IOException {
-      ReadableByteChannel channel = FileSystems.open(resource);
-      if (!(channel instanceof SeekableByteChannel)) {
-        channel.close();
-        throw new IOException(resource + " cannot be read at random positions, which Parquet needs");
-      }
-      SeekableByteChannel seekable = (SeekableByteChannel) channel;
-      return new DelegatingSeekableInputStream(Channels.newInputStream(seekable)) {
-        @Override
-        public long getPos() throws IOException {
-          return seekable.position();
-        }
-
-        @Override
-        public void seek(long newPos) throws IOException {
-          seekable.position(newPos);
-        }
-      };
-    }
-
-    @Override
-    public String toString() {
-      return resource.toString();
     }
   }
 }

@@ -15,17 +15,13 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.io.parquet.ParquetIO;
-import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Contextful;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -140,14 +136,14 @@ public final class PartitionedParquetTable {
       org.apache.avro.Schema avro = AvroUtils.toAvroSchema(fileSchema);
       SerializableFunction<Row, GenericRecord> toRecord = new ToRecord(fileSchema, avro);
       String prefix = "part-" + fileTag;
-      return rows.apply("CountWritten", ParDo.of(new CountFn()))
+      return rows.apply("CountWritten", ParDo.of(EtlMetrics.countWritten()))
           .setRowSchema(schema)
           .apply(
               "WritePartitions",
               FileIO.<String, Row>writeDynamic()
                   .by(row -> String.valueOf(row.<Object>getValue(column)))
                   .withDestinationCoder(StringUtf8Coder.of())
-                  .via(Contextful.fn(toRecord), ParquetIO.sink(avro).withCompressionCodec(CompressionCodecName.SNAPPY))
+                  .via(Contextful.fn(toRecord), RowParquetWriter.avroSink(avro))
                   .to(table.root)
                   .withNaming(value -> FileIO.Write.defaultNaming(column + "=" + value + "/" + prefix, ".parquet"))
                   .withNumShards(filesPerPartition));
@@ -181,16 +177,6 @@ public final class PartitionedParquetTable {
         values.addValue(row.getValue(field.getName()));
       }
       return AvroUtils.toGenericRecord(values.build(), avro);
-    }
-  }
-
-  private static final class CountFn extends DoFn<Row, Row> {
-    private final Counter written = EtlMetrics.written();
-
-    @ProcessElement
-    public void process(@Element Row row, OutputReceiver<Row> out) {
-      written.inc();
-      out.output(row);
     }
   }
 }

@@ -35,6 +35,10 @@ import org.joda.time.Instant;
  *
  * <p>Supported field types: INT32, INT64, DOUBLE, BOOLEAN, STRING, DATETIME (UTC) and DATE
  * ({@link SqlTypes#DATE}). Text timestamps carry no zone and are read as UTC.
+ *
+ * <p>Avro records, not the direct Row decode of {@link ParquetFiles#forEachRow}: the files come
+ * from elsewhere with types of their own (any Avro-mapped Parquet type, INT96, logical types), and
+ * a reject's original is the record's Avro text, which the rejects files and their tests keep.
  */
 public final class RecordToRow implements Serializable {
   private static final long NANOS_PER_MILLI = 1_000_000L;

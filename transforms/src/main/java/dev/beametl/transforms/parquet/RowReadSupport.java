@@ -1,4 +1,4 @@
-package dev.beametl.transforms.files;
+package dev.beametl.transforms.parquet;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +17,7 @@ import org.apache.parquet.io.api.RecordMaterializer;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
 /**
@@ -31,7 +32,12 @@ final class RowReadSupport extends ReadSupport<Row> {
     this.schema = schema;
   }
 
-  static PrimitiveTypeName parquetType(Schema.TypeName type) {
+  /** Whether a field of this type is decoded (and written by {@link RowParquetWriter}). */
+  static boolean decodes(Schema.TypeName type) {
+    return parquetType(type) != null;
+  }
+
+  private static @Nullable PrimitiveTypeName parquetType(Schema.TypeName type) {
     return switch (type) {
       case INT64, DATETIME -> PrimitiveTypeName.INT64;
       case INT32 -> PrimitiveTypeName.INT32;
@@ -39,7 +45,7 @@ final class RowReadSupport extends ReadSupport<Row> {
       case FLOAT -> PrimitiveTypeName.FLOAT;
       case BOOLEAN -> PrimitiveTypeName.BOOLEAN;
       case STRING -> PrimitiveTypeName.BINARY;
-      default -> throw new IllegalArgumentException("cannot read Parquet into " + type);
+      default -> null;
     };
   }
 

@@ -1,12 +1,16 @@
-package dev.beametl.transforms.files;
+package dev.beametl.transforms.parquet;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.util.Map;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.Row;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroSchemaConverter;
@@ -18,29 +22,79 @@ import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.ReadableInstant;
 
 /**
- * Rows straight to Parquet (Snappy), without building an Avro record per row. The file is the one
- * the Avro path writes: the same Parquet schema (derived through Avro) and the same Avro schema in
- * its metadata, so Spark, Redshift and Avro readers see no difference. Flat schemas of INT32,
- * INT64, DOUBLE, FLOAT, BOOLEAN, STRING and DATETIME (timestamp-millis) only: see {@link #supports}.
+ * The Parquet writer: rows straight to Parquet (Snappy), without building an Avro record per row.
+ * The file is the one the Avro path writes: the same Parquet schema (derived through Avro) and the
+ * same Avro schema in its metadata, so Spark, Redshift and Avro readers see no difference. Flat
+ * schemas of INT32, INT64, DOUBLE, FLOAT, BOOLEAN, STRING and DATETIME (timestamp-millis) are
+ * written directly ({@link #supports}). Other schemas go through {@link #avroSink}, and so do the
+ * {@code FileIO} writes of {@code WriteRows} and {@link PartitionedParquetTable}, whose files stay
+ * exactly as Beam's sink has always written them.
  */
-final class RowParquetWriter {
+public final class RowParquetWriter {
   private RowParquetWriter() {}
 
+  /** Whether the rows are written directly: the types {@link ParquetFiles#forEachRow} reads back. */
   static boolean supports(Schema schema) {
-    return schema.getFields().stream()
-        .allMatch(
-            f ->
-                switch (f.getType().getTypeName()) {
-                  case INT32, INT64, DOUBLE, FLOAT, BOOLEAN, STRING, DATETIME -> true;
-                  default -> false;
-                });
+    return schema.getFields().stream().allMatch(f -> RowReadSupport.decodes(f.getType().getTypeName()));
   }
 
-  static ParquetWriter<Row> open(WritableByteChannel channel, Schema schema) throws IOException {
+  /** A sink of rows: written directly when {@link #supports} them, else through Avro records. */
+  public static FileIO.Sink<Row> sink(Schema schema) {
+    return new RowSink(schema);
+  }
+
+  /** Beam's Avro-record Parquet sink with this project's settings (Snappy). */
+  public static ParquetIO.Sink avroSink(org.apache.avro.Schema avro) {
+    return ParquetIO.sink(avro).withCompressionCodec(CompressionCodecName.SNAPPY);
+  }
+
+  private static ParquetWriter<Row> open(WritableByteChannel channel, Schema schema) throws IOException {
     return new Builder(new ChannelOutputFile(channel), schema).withCompressionCodec(CompressionCodecName.SNAPPY).build();
+  }
+
+  private static final class RowSink implements FileIO.Sink<Row> {
+    private final Schema schema;
+    private @Nullable ParquetWriter<Row> direct;
+    private FileIO.@Nullable Sink<GenericRecord> viaAvro;
+    private @Nullable SerializableFunction<Row, GenericRecord> toRecord;
+
+    RowSink(Schema schema) {
+      this.schema = schema;
+    }
+
+    @Override
+    public void open(WritableByteChannel channel) throws IOException {
+      if (supports(schema)) {
+        direct = RowParquetWriter.open(channel, schema);
+      } else {
+        org.apache.avro.Schema avro = AvroUtils.toAvroSchema(schema);
+        viaAvro = avroSink(avro);
+        toRecord = AvroUtils.getRowToGenericRecordFunction(avro);
+        viaAvro.open(channel);
+      }
+    }
+
+    @Override
+    public void write(Row row) throws IOException {
+      if (direct != null) {
+        direct.write(row);
+      } else {
+        viaAvro.write(toRecord.apply(row));
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      if (direct != null) {
+        direct.close();
+      } else {
+        viaAvro.flush();
+      }
+    }
   }
 
   private static final class Builder extends ParquetWriter.Builder<Row, Builder> {

@@ -1,0 +1,126 @@
+package dev.beametl.transforms.parquet;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.beametl.transforms.EtlMetrics;
+import dev.beametl.transforms.files.InputFiles;
+import dev.beametl.transforms.rejects.WithRejects;
+import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.util.MimeTypes;
+import org.apache.beam.sdk.values.Row;
+import org.joda.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The writer's files through the reader: every type the direct path takes, nulls, projection, a missing column. */
+class ParquetRoundTripTest {
+  static final Schema ALL =
+      Schema.builder()
+          .addInt64Field("id")
+          .addNullableInt32Field("i")
+          .addNullableInt64Field("l")
+          .addNullableDoubleField("d")
+          .addNullableFloatField("f")
+          .addNullableBooleanField("b")
+          .addNullableStringField("s")
+          .addNullableDateTimeField("t")
+          .build();
+  static final Instant AT = Instant.parse("2024-02-29T23:59:58.123Z");
+  static final List<Row> ROWS =
+      List.of(
+          Row.withSchema(ALL).addValues(1L, -7, Long.MAX_VALUE, 1.0e-7, 2.5f, true, "grüße, \"quoted\"", AT).build(),
+          Row.withSchema(ALL).addValues(2L, null, null, null, null, null, null, null).build(),
+          Row.withSchema(ALL).addValues(3L, Integer.MIN_VALUE, -1L, -0.0, Float.MAX_VALUE, false, "", new Instant(0)).build());
+
+  @TempDir Path tmp;
+
+  @Test
+  void everyTypeAndNullComesBackAsWritten() throws IOException {
+    String file = write(ALL, ROWS);
+
+    assertThat("written directly, not through Avro", RowParquetWriter.supports(ALL), is(true));
+    assertThat(read(file, ALL), is(ROWS));
+  }
+
+  @Test
+  void aProjectionDecodesOnlyItsColumnsInItsOrder() throws IOException {
+    String file = write(ALL, ROWS);
+    Schema some = Schema.builder().addNullableStringField("s").addInt64Field("id").build();
+
+    assertThat(
+        read(file, some),
+        contains(
+            Row.withSchema(some).addValues("grüße, \"quoted\"", 1L).build(),
+            Row.withSchema(some).addValues(null, 2L).build(),
+            Row.withSchema(some).addValues("", 3L).build()));
+  }
+
+  @Test
+  void aMissingColumnFailsTheRowDecodeNamingTheFile() throws IOException {
+    String file = write(ALL, ROWS);
+    Schema withMissing = Schema.builder().addInt64Field("id").addNullableStringField("nope").build();
+
+    IOException e = assertThrows(IOException.class, () -> read(file, withMissing));
+    assertThat(e.getMessage(), allOf(containsString(file), containsString("no column nope")));
+    assertThrows(IllegalArgumentException.class, () -> ParquetFiles.checkRowColumns(Schema.builder().addByteArrayField("raw").build()));
+  }
+
+  @Test
+  void theTransformWithRejectsReadsAMissingColumnAsNulls() throws IOException {
+    String file = write(ALL, ROWS);
+    Schema typed =
+        Schema.builder()
+            .addInt64Field("id")
+            .addNullableInt32Field("i")
+            .addNullableDoubleField("d")
+            .addNullableStringField("s")
+            .addNullableDateTimeField("t")
+            .addNullableStringField("missing")
+            .build();
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+
+    WithRejects<Row> rows = p.apply(InputFiles.read(List.of(file))).apply(ReadParquetRows.as(RecordToRow.to(typed)));
+
+    PAssert.that(rows.getOutput())
+        .containsInAnyOrder(
+            Row.withSchema(typed).addValues(1L, -7, 1.0e-7, "grüße, \"quoted\"", AT, null).build(),
+            Row.withSchema(typed).addValues(2L, null, null, null, null, null).build(),
+            Row.withSchema(typed).addValues(3L, Integer.MIN_VALUE, -0.0, "", new Instant(0), null).build());
+    PAssert.that(rows.getRejects()).empty();
+    p.run().waitUntilFinish();
+  }
+
+  private String write(Schema schema, List<Row> rows) throws IOException {
+    String file = tmp.resolve("rows.parquet").toString();
+    FileIO.Sink<Row> sink = RowParquetWriter.sink(schema);
+    try (WritableByteChannel channel = FileSystems.create(FileSystems.matchNewResource(file, false), MimeTypes.BINARY)) {
+      sink.open(channel);
+      for (Row row : rows) {
+        sink.write(row);
+      }
+      sink.flush();
+    }
+    return file;
+  }
+
+  private static List<Row> read(String file, Schema columns) throws IOException {
+    List<Row> rows = new ArrayList<>();
+    ParquetFiles.forEachRow(FileSystems.matchSingleFileSpec(file), columns, EtlMetrics.read(), rows::add);
+    return rows;
+  }
+}
