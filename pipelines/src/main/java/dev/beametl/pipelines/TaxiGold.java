@@ -7,13 +7,14 @@ import dev.beametl.transforms.aggregate.Aggregate;
 import dev.beametl.transforms.aggregate.AggregateSpec;
 import dev.beametl.transforms.csv.ParseCsvFiles;
 import dev.beametl.transforms.files.InputFiles;
-import dev.beametl.transforms.files.ReadParquetRows;
 import dev.beametl.transforms.files.WriteRows;
 import dev.beametl.transforms.gates.RowRules;
 import dev.beametl.transforms.jdbc.JdbcTarget;
 import dev.beametl.transforms.jdbc.PostgresSink;
 import dev.beametl.transforms.jdbc.RedshiftCopyReplace;
 import dev.beametl.transforms.jdbc.SqlSession;
+import dev.beametl.transforms.parquet.ReadParquetRows;
+import dev.beametl.transforms.parquet.RecordToRow;
 import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;
 import dev.beametl.transforms.rejects.WriteRejects;
@@ -190,16 +191,12 @@ public final class TaxiGold {
       return new Outputs(
           files.apply("Totals", totals().overParquetFiles(INPUT)), pipeline.apply("NoRejects", Create.empty(TypeDescriptor.of(Reject.class))));
     }
-    PCollection<Row> rows;
-    PCollection<Reject> rejects;
-    if (csv.isEmpty()) {
-      rows = files.apply("ReadParquet", ReadParquetRows.as(withRuleColumns(rules)));
-      rejects = pipeline.apply("NoRejects", Create.empty(TypeDescriptor.of(Reject.class)));
-    } else {
-      WithRejects<Row> parsed = files.apply("ParseCsv", ParseCsvFiles.as(TaxiStaging.SCHEMA));
-      rows = parsed.getOutput();
-      rejects = parsed.getRejects();
-    }
+    WithRejects<Row> parsed =
+        csv.isEmpty()
+            ? files.apply("ReadParquet", ReadParquetRows.as(RecordToRow.to(withRuleColumns(rules))))
+            : files.apply("ParseCsv", ParseCsvFiles.as(TaxiStaging.SCHEMA));
+    PCollection<Row> rows = parsed.getOutput();
+    PCollection<Reject> rejects = parsed.getRejects();
     if (!rules.isEmpty()) {
       WithRejects<Row> checked = rows.apply("Rules", rules);
       rows = checked.getOutput();

@@ -1,17 +1,15 @@
 package dev.beametl.transforms.rides;
 
-import dev.beametl.transforms.Materialize;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beametl.transforms.EtlMetrics;
+import dev.beametl.transforms.Materialize;
 import dev.beametl.transforms.files.OutputFormat;
 import dev.beametl.transforms.files.WriteRows;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
-import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -52,7 +50,7 @@ public final class WriteRides extends PTransform<PCollection<Row>, WriteFilesRes
 
   @Override
   public WriteFilesResult<Void> expand(PCollection<Row> rides) {
-    rides = rides.apply("CountWritten", ParDo.of(new CountWrittenFn())).setRowSchema(rides.getSchema());
+    rides = rides.apply("CountWritten", ParDo.of(EtlMetrics.countWritten())).setRowSchema(rides.getSchema());
     if (shards == 0) {
       rides = rides.apply("Materialize", Materialize.inBatches());
     }
@@ -64,16 +62,6 @@ public final class WriteRides extends PTransform<PCollection<Row>, WriteFilesRes
         .apply(
             "WriteJSONL",
             FileIO.<String>write().via(TextIO.sink()).to(directory).withPrefix("part").withSuffix(".jsonl").withNumShards(shards));
-  }
-
-  static final class CountWrittenFn extends DoFn<Row, Row> {
-    private final Counter written = EtlMetrics.written();
-
-    @ProcessElement
-    public void process(@Element Row ride, OutputReceiver<Row> out) {
-      written.inc();
-      out.output(ride);
-    }
   }
 
   /** One ride as a JSON object: every column but {@code extra} (nulls included), then the extra fields. */
