@@ -40,8 +40,9 @@ final class RecordPositionTracker extends RestrictionTracker<RecordPositionTrack
   }
 
   /**
-   * Claims the record that ends at {@code after} (it starts where the last claimed one ended);
-   * false once checkpointed, or when it starts at or after {@code until}.
+   * Claims the records that end at {@code after} (they start where the last claimed one ended):
+   * one record, or a batch of consecutive ones; false once checkpointed, or when they start at or
+   * after {@code until}.
    */
   @Override
   public boolean tryClaim(JsonRecordReader.Position after) {

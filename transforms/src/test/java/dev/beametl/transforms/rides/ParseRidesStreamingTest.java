@@ -37,10 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  * bundle, not the file), with every record read once, in every layout, bad records included.
  */
 class ParseRidesStreamingTest {
-  static final int PER_FILE = 6_000;
+  static final int PER_FILE = 25_000;
   static final int BAD_EVERY = 997;
-  /** The DirectRunner checkpoints a splittable read every 100 outputs (or second): a bundle never holds a file. */
-  static final int MAX_BUNDLE = 1_000;
+  /** The DirectRunner checkpoints a splittable read every 100 outputs (batches) or second: a bundle never holds a file. */
+  static final int MAX_BUNDLE = 100 * ReadJsonRecords.BATCH;
   static final AtomicInteger largestBundle = new AtomicInteger();
 
   @TempDir Path tmp;
