@@ -4,7 +4,6 @@ import dev.beametl.options.ListingPostprocessOptions;
 import dev.beametl.options.ListingPostprocessOptions.Kind;
 import dev.beametl.transforms.files.BatchFolders;
 import dev.beametl.transforms.files.InputFiles;
-import dev.beametl.transforms.gates.RowRules;
 import dev.beametl.transforms.parquet.PartitionedParquetTable;
 import dev.beametl.transforms.parquet.ReadParquetRows;
 import dev.beametl.transforms.parquet.RecordToRow;
@@ -196,13 +195,9 @@ public final class ListingPostprocess {
                 DropDuplicates.on(table.key())
                     .keepingFirstBy(ReadParquetRows.SOURCE_FILE, ReadParquetRows.SOURCE_RECORD)
                     .against(existing));
-    PCollection<Reject> rejects = parsed.getRejects();
-    RowRules rules = QualityGates.rowRules(options);
-    if (!rules.isEmpty()) {
-      WithRejects<Row> checked = fresh.apply("Rules", rules);
-      fresh = checked.getOutput();
-      rejects = WithRejects.concat("AllRejects", rejects, checked.getRejects());
-    }
+    WithRejects<Row> checked = QualityGates.rowRules(options).after(fresh, parsed.getRejects());
+    fresh = checked.getOutput();
+    PCollection<Reject> rejects = checked.getRejects();
     Schema output = withPartitionColumn(table.schema(), options.getPartitionColumn());
     PCollection<Row> rows =
         fresh

@@ -20,7 +20,6 @@ import dev.beametl.transforms.rows.RowFilter;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.transforms.RenameFields;

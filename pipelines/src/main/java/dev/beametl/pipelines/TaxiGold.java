@@ -195,14 +195,8 @@ public final class TaxiGold {
         csv.isEmpty()
             ? files.apply("ReadParquet", ReadParquetRows.as(RecordToRow.to(withRuleColumns(rules))))
             : files.apply("ParseCsv", ParseCsvFiles.as(TaxiStaging.SCHEMA));
-    PCollection<Row> rows = parsed.getOutput();
-    PCollection<Reject> rejects = parsed.getRejects();
-    if (!rules.isEmpty()) {
-      WithRejects<Row> checked = rows.apply("Rules", rules);
-      rows = checked.getOutput();
-      rejects = WithRejects.concat("AllRejects", rejects, checked.getRejects());
-    }
-    return new Outputs(rows.apply("Totals", totals()), rejects);
+    WithRejects<Row> checked = rules.after(parsed.getOutput(), parsed.getRejects());
+    return new Outputs(checked.getOutput().apply("Totals", totals()), checked.getRejects());
   }
 
   /** The columns the gold reads, and those the rules read (staging columns, by name). */

@@ -139,16 +139,11 @@ public final class TaxiStaging {
     }
     // Row rules need the rows as a collection, so they take the parse-then-write path.
     WithRejects<Row> parsed = files.apply("Parse", parse);
-    PCollection<Row> rows = parsed.getOutput();
-    PCollection<Reject> rejects = parsed.getRejects();
-    if (!rules.isEmpty()) {
-      WithRejects<Row> checked = rows.apply("Rules", rules);
-      rows = checked.getOutput();
-      rejects = WithRejects.concat("AllRejects", rejects, checked.getRejects());
-    }
+    WithRejects<Row> checked = rules.after(parsed.getOutput(), parsed.getRejects());
     WriteFilesResult<Void> written =
-        rows.apply("Write", WriteRows.to(directory, format).withNumShards(options.getOutputShards()).countingWritten());
-    return new Outputs(written.getPerDestinationOutputFilenames().apply("FileNames", Values.create()), withBadFiles(rejects, badFiles));
+        checked.getOutput().apply("Write", WriteRows.to(directory, format).withNumShards(options.getOutputShards()).countingWritten());
+    return new Outputs(
+        written.getPerDestinationOutputFilenames().apply("FileNames", Values.create()), withBadFiles(checked.getRejects(), badFiles));
   }
 
   private static PCollection<Reject> withBadFiles(PCollection<Reject> rejects, PCollection<Reject> badFiles) {

@@ -103,6 +103,18 @@ public final class RowRules extends PTransform<PCollection<Row>, WithRejects<Row
     return ranges.stream().map(Range::column).distinct().toList();
   }
 
+  /**
+   * The {@code rows} that pass these rules, with {@code rejects} joined by the rules' own; the two
+   * unchanged when there is no rule.
+   */
+  public WithRejects<Row> after(PCollection<Row> rows, PCollection<Reject> rejects) {
+    if (isEmpty()) {
+      return WithRejects.of(PASSED, rows, BROKEN, rejects);
+    }
+    WithRejects<Row> checked = rows.apply("Rules", this);
+    return WithRejects.of(PASSED, checked.getOutput(), BROKEN, WithRejects.concat("AllRejects", rejects, checked.getRejects()));
+  }
+
   @Override
   public WithRejects<Row> expand(PCollection<Row> rows) {
     Schema schema = rows.getSchema();

@@ -3,7 +3,6 @@ package dev.beametl.transforms.jdbc;
 import dev.beametl.transforms.EtlMetrics;
 import dev.beametl.transforms.files.InputFiles;
 import dev.beametl.transforms.rejects.Reject;
-import dev.beametl.transforms.rejects.WithRejects;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
