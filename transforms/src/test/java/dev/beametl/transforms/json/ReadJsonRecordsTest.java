@@ -17,6 +17,7 @@ import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.CoderProperties;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -26,6 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** JSON-lines files read in ranges give exactly the records, numbers and lines of one reader over the whole file. */
 class ReadJsonRecordsTest {
   @TempDir Path tmp;
+
+  @Test
+  void aRecordAndABatchSurviveTheirCoders() throws Exception {
+    ReadJsonRecords.FileRecord good = new ReadJsonRecords.FileRecord("s3://b/rides.json", new JsonRecordReader.Record(7, 9, "{\"a\": \"\u00e9\"}", null));
+    ReadJsonRecords.FileRecord bad =
+        new ReadJsonRecords.FileRecord("/in/rides.json", new JsonRecordReader.Record(1, 1, "{", JsonRecordReader.Problem.TRUNCATED));
+    CoderProperties.coderDecodeEncodeEqual(ReadJsonRecords.FileRecordCoder.INSTANCE, good);
+    CoderProperties.coderDecodeEncodeEqual(ReadJsonRecords.FileRecordCoder.INSTANCE, bad);
+    CoderProperties.coderDecodeEncodeEqual(ReadJsonRecords.BatchCoder.INSTANCE, new ReadJsonRecords.Batch(List.of(good, bad)));
+  }
 
   @Test
   void aFileReadInRangesHasTheRecordsOfAWholeRead() throws IOException {
