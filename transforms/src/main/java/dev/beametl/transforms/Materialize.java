@@ -14,7 +14,7 @@ import org.apache.beam.sdk.values.PCollection;
 /**
  * A Reshuffle of elements in batches of up to {@code BATCH} consecutive elements of a bundle: a
  * materialization, so a counting step before it is never re-run by a fork after it (see the
- * counting rule in the README). Not {@code Reshuffle.viaRandomKey()}: one group per element costs
+ * counting rule in docs/architecture.md). Not {@code Reshuffle.viaRandomKey()}: one group per element costs
  * the DirectRunner a fixed price each (minutes for tens of thousands); a batch is still small
  * enough for a group to be held in memory.
  *
