@@ -90,15 +90,10 @@ public final class DatasetSummary {
     PCollection<Reject> badFiles =
         pipeline.apply("BadHeaderFiles", CsvHeaderCheck.of(parse.parser(), options.getOnBadHeader()).check(inputs));
     WithRejects<Row> parsed = pipeline.apply("ReadFiles", InputFiles.read(inputs)).apply("Parse", parse);
-    PCollection<Row> rows = parsed.getOutput();
-    PCollectionList<Reject> rejects = PCollectionList.of(parsed.getRejects()).and(badFiles);
-    if (!rules.isEmpty()) {
-      WithRejects<Row> checked = rows.apply("Rules", rules);
-      rows = checked.getOutput();
-      rejects = rejects.and(checked.getRejects());
-    }
-    PCollection<Row> summary = rows.apply("Summarize", Aggregate.of(spec));
-    return new Outputs(spec, summary, rejects.apply("AllRejects", Flatten.pCollections()));
+    PCollection<Reject> rejects = PCollectionList.of(parsed.getRejects()).and(badFiles).apply("AllRejects", Flatten.pCollections());
+    WithRejects<Row> checked = rules.after(parsed.getOutput(), rejects);
+    PCollection<Row> summary = checked.getOutput().apply("Summarize", Aggregate.of(spec));
+    return new Outputs(spec, summary, checked.getRejects());
   }
 
   /**

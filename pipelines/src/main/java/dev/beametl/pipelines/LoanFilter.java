@@ -8,7 +8,6 @@ import dev.beametl.transforms.csv.ParseCsvFiles;
 import dev.beametl.transforms.files.IncrementalPlan;
 import dev.beametl.transforms.files.InputFiles;
 import dev.beametl.transforms.files.SourceLifecycle;
-import dev.beametl.transforms.gates.RowRules;
 import dev.beametl.transforms.jdbc.JdbcTarget;
 import dev.beametl.transforms.jdbc.PostgresSink;
 import dev.beametl.transforms.rejects.Reject;
@@ -193,12 +192,8 @@ public final class LoanFilter {
                     RowFilter.notEqual("purpose", options.getExcludePurpose()),
                     RowFilter.atLeast("last_fico_range_low", options.getMinLastFicoRangeLow())));
     PCollection<Reject> rejects = WithRejects.concat("AllRejects", parsed.getRejects(), badFiles);
-    RowRules rules = QualityGates.rowRules(options);
-    if (rules.isEmpty()) {
-      return new Outputs(loans, rejects);
-    }
-    WithRejects<Row> checked = loans.apply("Rules", rules);
-    return new Outputs(checked.getOutput(), WithRejects.concat("AllRulesRejects", rejects, checked.getRejects()));
+    WithRejects<Row> checked = QualityGates.rowRules(options).after(loans, rejects);
+    return new Outputs(checked.getOutput(), checked.getRejects());
   }
 
   static JdbcTarget target(LoanFilterOptions options) {

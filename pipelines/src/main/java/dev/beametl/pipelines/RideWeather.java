@@ -6,7 +6,6 @@ import dev.beametl.transforms.files.InputFiles;
 import dev.beametl.transforms.files.OutputManifest;
 import dev.beametl.transforms.files.StagedOutput;
 import dev.beametl.transforms.rejects.Reject;
-import dev.beametl.transforms.gates.RowRules;
 import dev.beametl.transforms.rejects.WithRejects;
 import dev.beametl.transforms.rejects.WriteRejects;
 import dev.beametl.transforms.report.RunReport;
@@ -154,12 +153,8 @@ public final class RideWeather {
         parsed
             .getOutput()
             .apply("Enrich", EnrichRides.withStations(stations).withMagicPerDistance(options.getMagicPerDistance()));
-    RowRules rules = QualityGates.rowRules(options);
-    if (rules.isEmpty()) {
-      return new Outputs(rides, parsed.getRejects());
-    }
-    WithRejects<Row> checked = rides.apply("Rules", rules);
-    return new Outputs(checked.getOutput(), WithRejects.concat("AllRejects", parsed.getRejects(), checked.getRejects()));
+    WithRejects<Row> checked = QualityGates.rowRules(options).after(rides, parsed.getRejects());
+    return new Outputs(checked.getOutput(), checked.getRejects());
   }
 
   /** The one file {@code --stations} names: the tie rule needs a single, ordered list. */

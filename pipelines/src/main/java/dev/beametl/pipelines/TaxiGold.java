@@ -115,13 +115,12 @@ public final class TaxiGold {
   static RunReport run(TaxiGoldOptions options, SqlSession.Factory redshiftSessions, Runnable beforeLoad) {
     LoadTo loadTo = options.getLoadTo();
     JdbcTarget target = loadTo == LoadTo.NONE ? null : target(options);
-    RedshiftCopyReplace redshift = null;
-    if (loadTo == LoadTo.REDSHIFT) {
-      redshift =
-          redshiftSessions == null
-              ? RedshiftCopyReplace.of(target, options.getOutput(), options.getRedshiftIamRole())
-              : RedshiftCopyReplace.of(target.table(), options.getOutput(), options.getRedshiftIamRole(), redshiftSessions);
-    }
+    RedshiftCopyReplace redshift =
+        loadTo != LoadTo.REDSHIFT
+            ? null
+            : redshiftSessions == null
+                ? RedshiftCopyReplace.of(target, options.getOutput(), options.getRedshiftIamRole())
+                : RedshiftCopyReplace.of(target.table(), options.getOutput(), options.getRedshiftIamRole(), redshiftSessions);
     PostgresSink postgres = loadTo == LoadTo.POSTGRES ? PostgresSink.replace(target, KEYS.toArray(String[]::new)).countingAs(LOADED) : null;
     PipelineRun run = PipelineRun.start(options);
     List<String> inputs = InputFiles.resolve(inputPatterns(options.getInput()));
@@ -130,7 +129,6 @@ public final class TaxiGold {
       run.output(target.toString());
       DatabaseCheck.beforeReading(run, target.toString(), postgres != null ? () -> postgres.checkTarget(GOLD) : redshift::checkTarget);
     }
-    RedshiftCopyReplace copy = redshift;
     try (FileOutputRun output = FileOutputRun.start(run, options, NAME, options.getOutput());
         PostgresSink.Publication publication = postgres == null ? null : run.prepare(postgres::prepare)) {
       Pipeline pipeline = Pipeline.create(options);
@@ -158,8 +156,8 @@ public final class TaxiGold {
             if (publication != null) {
               publication.publish(report.count(LOADED));
             }
-            if (copy != null) {
-              copy.replaceWith(output.staged().files(), output.directory() + COPY_MANIFEST);
+            if (redshift != null) {
+              redshift.replaceWith(output.staged().files(), output.directory() + COPY_MANIFEST);
               report.counted(LOADS, 1);
             }
             output.staged().publishReplacing(name -> false);

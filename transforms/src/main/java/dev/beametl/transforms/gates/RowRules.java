@@ -112,7 +112,7 @@ public final class RowRules extends PTransform<PCollection<Row>, WithRejects<Row
       return WithRejects.of(PASSED, rows, BROKEN, rejects);
     }
     WithRejects<Row> checked = rows.apply("Rules", this);
-    return WithRejects.of(PASSED, checked.getOutput(), BROKEN, WithRejects.concat("AllRejects", rejects, checked.getRejects()));
+    return WithRejects.of(PASSED, checked.getOutput(), BROKEN, WithRejects.concat("WithRuleRejects", rejects, checked.getRejects()));
   }
 
   @Override
