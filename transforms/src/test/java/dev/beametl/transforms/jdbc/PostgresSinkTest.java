@@ -143,6 +143,105 @@ class PostgresSinkTest {
     sink.prepare().close();
   }
 
+
+  @Test
+  void rowsStagedTwiceByARetriedBundleArePublishedOnce() throws Exception {
+    pg.execute("DROP TABLE IF EXISTS sink_retried");
+    PostgresSink sink = PostgresSink.upsert(JdbcTarget.of(pg.jdbcUrl(), PostgresServer.USER, "JDBC_PASSWORD", "sink_retried"), "file", "record");
+    try (PostgresSink.Publication publication = sink.prepare()) {
+      publication.createTables(SCHEMA);
+      Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+      p.apply(Create.of(List.of(row(1, 1.0, "x"), row(2, 2.0, "y"))).withRowSchema(SCHEMA)).apply(sink);
+      p.run().waitUntilFinish();
+      // What a bundle that committed its batch and then failed leaves once its retry committed too.
+      pg.execute("INSERT INTO sink_retried_beam_etl_stage SELECT * FROM sink_retried_beam_etl_stage WHERE record = 2");
+      assertThat(publication.publish(2, "test", "run-1", List.of()), is(2L));
+    }
+    assertThat(content("sink_retried"), containsInAnyOrder("a.csv|1|1.0|x|1970-01-01 00:00:00", "a.csv|2|2.0|y|1970-01-01 00:00:00"));
+  }
+
+  static final Schema EVERY_TYPE =
+      Schema.builder()
+          .addStringField("file")
+          .addInt64Field("record")
+          .addNullableInt16Field("small")
+          .addNullableInt32Field("whole")
+          .addNullableFloatField("single")
+          .addNullableDoubleField("amount")
+          .addNullableBooleanField("flag")
+          .addNullableDateTimeField("at")
+          .addNullableStringField("note")
+          .build();
+
+  List<String> everyType(String table) throws Exception {
+    List<String> rows = new ArrayList<>();
+    try (Connection c = pg.connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT record, small, whole, single, amount, flag, at, note FROM " + table + " ORDER BY record")) {
+      while (rs.next()) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 1; i <= 8; i++) {
+          line.append(i > 1 ? "|" : "").append(rs.getString(i));
+        }
+        rows.add(line.toString());
+      }
+    }
+    return rows;
+  }
+
+  void loadEveryType(String table) throws Exception {
+    PostgresSink sink = PostgresSink.upsert(JdbcTarget.of(pg.jdbcUrl(), PostgresServer.USER, "JDBC_PASSWORD", table), "file", "record");
+    List<Row> rows =
+        List.of(
+            Row.withSchema(EVERY_TYPE)
+                .addValues("a.csv", 1L, (short) -7, 2_000_000_000, 1.5f, 15823.99905, true, new Instant(1_700_000_000_123L), "é, \"q\"\nz")
+                .build(),
+            Row.withSchema(EVERY_TYPE).addValues("a.csv", 2L, null, null, null, -0.1, false, new Instant(-1), "").build(),
+            Row.withSchema(EVERY_TYPE).addValues("a.csv", 3L, null, null, null, null, null, null, null).build());
+    try (PostgresSink.Publication publication = sink.prepare()) {
+      publication.createTables(EVERY_TYPE);
+      Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+      p.apply(Create.of(rows).withRowSchema(EVERY_TYPE)).apply(sink);
+      p.run().waitUntilFinish();
+      publication.publish(rows.size(), "test", "run-1", List.of());
+    }
+  }
+
+  static final List<String> EVERY_TYPE_LOADED =
+      List.of(
+          "1|-7|2000000000|1.5|15823.99905|t|2023-11-14 22:13:20.123|é, \"q\"\nz",
+          "2|null|null|null|-0.1|f|1969-12-31 23:59:59.999|",
+          "3|null|null|null|null|null|null|null");
+
+  @Test
+  void everyColumnTypeLoadsAsItsValueInTheTablesItCreates() throws Exception {
+    pg.execute("DROP TABLE IF EXISTS sink_types");
+    loadEveryType("sink_types");
+    assertThat(everyType("sink_types"), contains(EVERY_TYPE_LOADED.toArray()));
+  }
+
+  @Test
+  void aTableCreatedWithOtherColumnTypesIsLoadedAsText() throws Exception {
+    pg.execute("DROP TABLE IF EXISTS sink_own_types");
+    pg.execute(
+        "CREATE TABLE sink_own_types (file varchar(20) NOT NULL, record integer NOT NULL, small integer, whole bigint, single double precision, "
+            + "amount numeric, flag boolean, at timestamp(3), note varchar(10), PRIMARY KEY (file, record))");
+    loadEveryType("sink_own_types");
+    assertThat(everyType("sink_own_types"), contains(EVERY_TYPE_LOADED.toArray()));
+  }
+
+
+  @Test
+  void sendsBinaryOnlyToColumnsOfTheTypesItCreates() {
+    List<String> created =
+        List.of("text", "bigint", "smallint", "integer", "real", "double precision", "boolean", "timestamp without time zone", "text");
+    assertThat(CopyBinary.fits(EVERY_TYPE, created), is(true));
+    List<String> numeric = new ArrayList<>(created);
+    numeric.set(5, "numeric");
+    assertThat(CopyBinary.fits(EVERY_TYPE, numeric), is(false));
+    assertThat("a missing column", CopyBinary.fits(EVERY_TYPE, created.subList(0, 8)), is(false));
+  }
+
   @Test
   void refusesKeysThatAreNotColumns() {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.create());

@@ -25,6 +25,29 @@ class RoundDoublesTest {
     assertThat(RoundDoubles.round(Double.NaN, 2), is(Double.NaN));
   }
 
+
+  @Test
+  void aValueThatNeedsNoRoundingIsTheSameAsRoundedTheLongWay() {
+    java.util.Random random = new java.util.Random(42);
+    for (int i = 0; i < 200_000; i++) {
+      int decimals = random.nextInt(7);
+      double value =
+          switch (random.nextInt(4)) {
+            case 0 -> java.math.BigDecimal.valueOf(random.nextLong() % 10_000_000_000L, decimals).doubleValue();
+            case 1 -> (random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(16));
+            case 2 -> Double.longBitsToDouble(random.nextLong());
+            default -> (random.nextInt(2_000_001) - 1_000_000) / 100.0 + (random.nextBoolean() ? 0.005 : 0);
+          };
+      int scale = random.nextInt(6);
+      double expected =
+          Double.isNaN(value) || Double.isInfinite(value)
+              ? value
+              : java.math.BigDecimal.valueOf(value).setScale(scale, java.math.RoundingMode.HALF_UP).doubleValue();
+      assertThat(value + " to " + scale, Double.doubleToLongBits(RoundDoubles.round(value, scale)), is(Double.doubleToLongBits(expected)));
+    }
+    assertThat(Double.doubleToLongBits(RoundDoubles.round(-0.0, 2)), is(Double.doubleToLongBits(0.0)));
+  }
+
   @Test
   void roundsOnlyDoubleFieldsAndKeepsNulls() {
     Schema schema = Schema.builder().addNullableDoubleField("d").addNullableInt32Field("i").addNullableStringField("s").build();
