@@ -50,43 +50,50 @@ final class CopyBinary {
     return true;
   }
 
-  static void write(DataOutputStream out, Row row) throws IOException {
-    int n = row.getFieldCount();
-    out.writeShort(n);
-    for (int i = 0; i < n; i++) {
+  /** Writes one field's non-null value: its length, then its bytes. */
+  interface FieldWriter {
+    void write(DataOutputStream out, Object value) throws IOException;
+  }
+
+  /** A writer per field of {@code schema}, chosen once rather than per value. */
+  static FieldWriter[] writers(Schema schema) {
+    return schema.getFields().stream().map(f -> writer(f.getType().getTypeName())).toArray(FieldWriter[]::new);
+  }
+
+  private static FieldWriter writer(Schema.TypeName type) {
+    return switch (type) {
+      case INT16 -> (out, v) -> out.writeShort(sized(out, 2, (Short) v));
+      case INT32 -> (out, v) -> out.writeInt(sized(out, 4, (Integer) v));
+      case INT64 -> (out, v) -> out.writeLong(sized(out, 8, (Long) v));
+      case FLOAT -> (out, v) -> out.writeFloat(sized(out, 4, (Float) v));
+      case DOUBLE -> (out, v) -> out.writeDouble(sized(out, 8, (Double) v));
+      case BOOLEAN -> (out, v) -> out.writeByte(sized(out, 1, (Boolean) v) ? 1 : 0);
+      case DATETIME -> (out, v) -> out.writeLong(sized(out, 8, (((ReadableInstant) v).getMillis() - POSTGRES_EPOCH_MILLIS) * 1000));
+      case STRING -> (out, v) -> bytes(out, ((String) v).getBytes(StandardCharsets.UTF_8));
+      case BYTES -> (out, v) -> bytes(out, (byte[]) v);
+      default -> throw new IllegalArgumentException("no binary COPY encoding for " + type);
+    };
+  }
+
+  /** Writes a fixed-size value's length and returns the value, for its writer to write. */
+  private static <T> T sized(DataOutputStream out, int length, T value) throws IOException {
+    out.writeInt(length);
+    return value;
+  }
+
+  private static void bytes(DataOutputStream out, byte[] value) throws IOException {
+    out.writeInt(value.length);
+    out.write(value);
+  }
+
+  static void write(DataOutputStream out, Row row, FieldWriter[] writers) throws IOException {
+    out.writeShort(writers.length);
+    for (int i = 0; i < writers.length; i++) {
       Object v = row.getValue(i);
       if (v == null) {
         out.writeInt(-1);
-      } else if (v instanceof String s) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(bytes.length);
-        out.write(bytes);
-      } else if (v instanceof Double d) {
-        out.writeInt(8);
-        out.writeDouble(d);
-      } else if (v instanceof Integer x) {
-        out.writeInt(4);
-        out.writeInt(x);
-      } else if (v instanceof Long x) {
-        out.writeInt(8);
-        out.writeLong(x);
-      } else if (v instanceof Short x) {
-        out.writeInt(2);
-        out.writeShort(x);
-      } else if (v instanceof Float x) {
-        out.writeInt(4);
-        out.writeFloat(x);
-      } else if (v instanceof Boolean b) {
-        out.writeInt(1);
-        out.writeByte(b ? 1 : 0);
-      } else if (v instanceof ReadableInstant t) {
-        out.writeInt(8);
-        out.writeLong((t.getMillis() - POSTGRES_EPOCH_MILLIS) * 1000);
-      } else if (v instanceof byte[] bytes) {
-        out.writeInt(bytes.length);
-        out.write(bytes);
       } else {
-        throw new IllegalArgumentException("no binary COPY encoding for " + v.getClass().getName() + " in field " + row.getSchema().getField(i).getName());
+        writers[i].write(out, v);
       }
     }
   }

@@ -503,6 +503,7 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
     private final int batchSize;
     private transient Connection connection;
     private transient boolean binary;
+    private transient CopyBinary.FieldWriter[] writers;
     private transient String copySql;
     private transient ByteArrayOutputStream pending;
     private transient DataOutputStream pendingData;
@@ -524,6 +525,7 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
       connection = target.connect();
       connection.setAutoCommit(false);
       binary = CopyBinary.fits(schema, columnTypes());
+      writers = binary ? CopyBinary.writers(schema) : null;
       copySql = "COPY " + stageTable + " (" + quoteAll(schema.getFieldNames()) + ") FROM STDIN WITH (FORMAT " + (binary ? "binary" : "csv") + ")";
       pending = new ByteArrayOutputStream(SEND_BYTES + (SEND_BYTES >> 2));
       pendingData = new DataOutputStream(pending);
@@ -563,7 +565,7 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
         }
       }
       if (binary) {
-        CopyBinary.write(pendingData, row);
+        CopyBinary.write(pendingData, row, writers);
       } else {
         text.setLength(0);
         CopyCsv.append(text, row);

@@ -116,19 +116,30 @@ class PostgresSinkTest {
     assertThat("the table is as it was: nothing of the failed load", content("sink_refused"), contains("a.csv|1|1.0|x|1970-01-01 00:00:00"));
   }
 
-  @Test
-  void stagedRowsAreInvisibleUntilPublishedAndDroppedWhenNot() throws Exception {
-    pg.execute("DROP TABLE IF EXISTS sink_staged");
-    PostgresSink sink = PostgresSink.upsert(JdbcTarget.of(pg.jdbcUrl(), PostgresServer.USER, "JDBC_PASSWORD", "sink_staged"), "file", "record");
+  /** What the driver does with rows x and y staged into {@code table}, before the publication closes. */
+  interface AfterStaging {
+    void then(PostgresSink.Publication publication) throws Exception;
+  }
+
+  void stageTwoRows(String table, AfterStaging afterStaging) throws Exception {
+    pg.execute("DROP TABLE IF EXISTS " + table);
+    PostgresSink sink = PostgresSink.upsert(JdbcTarget.of(pg.jdbcUrl(), PostgresServer.USER, "JDBC_PASSWORD", table), "file", "record");
     try (PostgresSink.Publication publication = sink.prepare()) {
       publication.createTables(SCHEMA);
       Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
       p.apply(Create.of(List.of(row(1, 1.0, "x"), row(2, 2.0, "y"))).withRowSchema(SCHEMA)).apply(sink);
       p.run().waitUntilFinish();
+      afterStaging.then(publication);
+    }
+  }
+
+  @Test
+  void stagedRowsAreInvisibleUntilPublishedAndDroppedWhenNot() throws Exception {
+    stageTwoRows("sink_staged", publication -> {
       assertThat("staged, not published", content("sink_staged"), empty());
       assertThrows(
           IllegalStateException.class, () -> publication.publish(3, "test", "run-1", List.of()), "a count that does not match is refused");
-    }
+    });
     assertThat(content("sink_staged"), empty());
     assertThat("the staging table is dropped", exists("sink_staged_beam_etl_stage"), is(false));
   }
@@ -143,20 +154,13 @@ class PostgresSinkTest {
     sink.prepare().close();
   }
 
-
   @Test
   void rowsStagedTwiceByARetriedBundleArePublishedOnce() throws Exception {
-    pg.execute("DROP TABLE IF EXISTS sink_retried");
-    PostgresSink sink = PostgresSink.upsert(JdbcTarget.of(pg.jdbcUrl(), PostgresServer.USER, "JDBC_PASSWORD", "sink_retried"), "file", "record");
-    try (PostgresSink.Publication publication = sink.prepare()) {
-      publication.createTables(SCHEMA);
-      Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
-      p.apply(Create.of(List.of(row(1, 1.0, "x"), row(2, 2.0, "y"))).withRowSchema(SCHEMA)).apply(sink);
-      p.run().waitUntilFinish();
+    stageTwoRows("sink_retried", publication -> {
       // What a bundle that committed its batch and then failed leaves once its retry committed too.
       pg.execute("INSERT INTO sink_retried_beam_etl_stage SELECT * FROM sink_retried_beam_etl_stage WHERE record = 2");
       assertThat(publication.publish(2, "test", "run-1", List.of()), is(2L));
-    }
+    });
     assertThat(content("sink_retried"), containsInAnyOrder("a.csv|1|1.0|x|1970-01-01 00:00:00", "a.csv|2|2.0|y|1970-01-01 00:00:00"));
   }
 
@@ -229,7 +233,6 @@ class PostgresSinkTest {
     loadEveryType("sink_own_types");
     assertThat(everyType("sink_own_types"), contains(EVERY_TYPE_LOADED.toArray()));
   }
-
 
   @Test
   void sendsBinaryOnlyToColumnsOfTheTypesItCreates() {
