@@ -4,12 +4,12 @@ import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import dev.beametl.transforms.records.RecordPosition;
 import org.apache.commons.csv.CSVFormat;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -56,7 +56,7 @@ public final class CsvFileReader implements Closeable {
    * Where a record starts (the byte offset just after the previous record), with the number of
    * data records and line breaks before it: all a reader needs to resume there.
    */
-  public record Position(long offset, long records, long lines) implements Serializable {}
+  public record Position(long offset, long records, long lines) implements RecordPosition {}
 
   /** The bytes of a file, from any offset: a malformed record is re-read from its start to recover. */
   @FunctionalInterface

@@ -1,5 +1,6 @@
 package dev.beametl.transforms.json;
 
+import dev.beametl.transforms.records.RecordPosition;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,7 +65,7 @@ public final class JsonRecordReader implements Closeable {
    * Where a reader is between two records: the byte offset of what it reads next, the records and
    * the line so far, the file's layout, and whether nothing is left to read.
    */
-  public record Position(long offset, long records, long line, Layout layout, boolean end) implements Serializable {}
+  public record Position(long offset, long records, long line, Layout layout, boolean end) implements RecordPosition {}
 
   public static final int DEFAULT_MAX_RECORD_BYTES = 1 << 20;
   private static final int KEPT_OF_TOO_LONG = 4096;
