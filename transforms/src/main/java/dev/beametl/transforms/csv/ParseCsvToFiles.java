@@ -115,10 +115,9 @@ public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.Readabl
       // A fresh name per attempt: a retried bundle never writes over a file another attempt is writing.
       String tempFile = temp + UUID.randomUUID();
       long[] rows = {0};
-      try (CsvRangeRecords.Reader reader = records.open(range, range.range());
-          RowFileWriter writer = RowFileWriter.create(FileSystems.matchNewResource(tempFile, false), format, records.rowSchema())) {
+      try (RowFileWriter writer = RowFileWriter.create(FileSystems.matchNewResource(tempFile, false), format, records.rowSchema())) {
         // Not splittable: the range is one output file, so every claim succeeds.
-        ReadRecords.readBatches(range.file(), reader, range.range(), after -> true, read, batch -> {
+        ReadRecords.readBatches(records, range, range.range(), after -> true, read, batch -> {
           for (KV<Row, Reject> outcome : batch) {
             if (outcome.getValue() == null) {
               writer.write(outcome.getKey());

@@ -4,16 +4,12 @@ import dev.beametl.transforms.csv.FileByteSource;
 import dev.beametl.transforms.records.RecordParser;
 import dev.beametl.transforms.records.RecordRange;
 import dev.beametl.transforms.records.RecordSource;
-import dev.beametl.transforms.rejects.Reject;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.Row;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The records of JSON files ({@link JsonRecordReader}: arrays, wrapped arrays or JSON lines;
@@ -21,7 +17,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * dev.beametl.transforms.records.ReadRecords}. JSON-lines files larger than the range size are
  * read in ranges, planned as the read's restrictions.
  */
-public final class JsonFileRecords implements RecordSource<FileIO.ReadableFile, JsonRecordReader.Position> {
+public final class JsonFileRecords implements RecordSource<FileIO.ReadableFile, JsonRecordReader.Position, JsonRecordReader.Record> {
   /** As for CSV: a range's records fit in memory many times over, and opening a range is amortized. */
   public static final long DEFAULT_RANGE_BYTES = 8L << 20;
 
@@ -29,28 +25,33 @@ public final class JsonFileRecords implements RecordSource<FileIO.ReadableFile, 
   static final JsonRecordReader.Position FINISHED = new JsonRecordReader.Position(Long.MAX_VALUE, -1, -1, JsonRecordReader.Layout.LINES, true);
 
   private final RecordParser<JsonRecordReader.Record> parser;
+  private final Schema rowSchema;
   private final String arrayKey;
   private final int maxRecordBytes;
   private final long rangeBytes;
 
-  private JsonFileRecords(RecordParser<JsonRecordReader.Record> parser, String arrayKey, int maxRecordBytes, long rangeBytes) {
+  private JsonFileRecords(RecordParser<JsonRecordReader.Record> parser, Schema rowSchema, String arrayKey, int maxRecordBytes, long rangeBytes) {
     if (rangeBytes <= 0) {
       throw new IllegalArgumentException("the read range size must be positive, not " + rangeBytes);
     }
     this.parser = parser;
+    this.rowSchema = rowSchema;
     this.arrayKey = arrayKey;
     this.maxRecordBytes = maxRecordBytes;
     this.rangeBytes = rangeBytes;
   }
 
-  /** Records parsed by {@code parser}; they may also be an array under {@code arrayKey} (see {@link JsonRecordReader.Layout#WRAPPED}). */
-  public static JsonFileRecords of(RecordParser<JsonRecordReader.Record> parser, String arrayKey) {
-    return new JsonFileRecords(parser, arrayKey, JsonRecordReader.DEFAULT_MAX_RECORD_BYTES, DEFAULT_RANGE_BYTES);
+  /**
+   * Records parsed by {@code parser} into rows of {@code rowSchema}; they may also be an array
+   * under {@code arrayKey} (see {@link JsonRecordReader.Layout#WRAPPED}).
+   */
+  public static JsonFileRecords of(RecordParser<JsonRecordReader.Record> parser, Schema rowSchema, String arrayKey) {
+    return new JsonFileRecords(parser, rowSchema, arrayKey, JsonRecordReader.DEFAULT_MAX_RECORD_BYTES, DEFAULT_RANGE_BYTES);
   }
 
   /** Records longer than this are {@link JsonRecordReader.Problem#TOO_LONG} (1 MiB by default). */
   public JsonFileRecords withMaxRecordBytes(int bytes) {
-    return new JsonFileRecords(parser, arrayKey, bytes, rangeBytes);
+    return new JsonFileRecords(parser, rowSchema, arrayKey, bytes, rangeBytes);
   }
 
   /**
@@ -60,7 +61,7 @@ public final class JsonFileRecords implements RecordSource<FileIO.ReadableFile, 
    * record and line numbers there. Arrays, and compressed files, are read whole.
    */
   public JsonFileRecords withRangeBytes(long bytes) {
-    return new JsonFileRecords(parser, arrayKey, maxRecordBytes, bytes);
+    return new JsonFileRecords(parser, rowSchema, arrayKey, maxRecordBytes, bytes);
   }
 
   @Override
@@ -70,7 +71,7 @@ public final class JsonFileRecords implements RecordSource<FileIO.ReadableFile, 
 
   @Override
   public Schema rowSchema() {
-    return parser.rowSchema();
+    return rowSchema;
   }
 
   @Override
@@ -107,54 +108,23 @@ public final class JsonFileRecords implements RecordSource<FileIO.ReadableFile, 
   }
 
   @Override
-  public Reader open(FileIO.ReadableFile file, RecordRange<JsonRecordReader.Position> part) throws IOException {
+  public Part<JsonRecordReader.Position, JsonRecordReader.Record> open(FileIO.ReadableFile file, RecordRange<JsonRecordReader.Position> part)
+      throws IOException {
     JsonRecordReader.Position from = part.from();
     FileByteSource bytes = FileByteSource.of(file(file));
-    return new Reader(
-        from == null
-            ? JsonRecordReader.open(bytes.openAt(0), arrayKey, maxRecordBytes)
-            : JsonRecordReader.resume(bytes.openAt(from.offset()), from, maxRecordBytes),
-        parser,
-        file(file));
+    JsonRecordReader reader = from == null
+        ? JsonRecordReader.open(bytes.openAt(0), arrayKey, maxRecordBytes)
+        : JsonRecordReader.resume(bytes.openAt(from.offset()), from, maxRecordBytes);
+    return new Part<>(reader, parser);
   }
 
-  /** A part's records, each parsed as it is read. */
-  static final class Reader implements RecordSource.Reader<JsonRecordReader.Position> {
-    private final JsonRecordReader reader;
-    private final RecordParser<JsonRecordReader.Record> parser;
-    private final String file;
+  @Override
+  public JsonRecordReader.Position end() {
+    return FINISHED;
+  }
 
-    private Reader(JsonRecordReader reader, RecordParser<JsonRecordReader.Record> parser, String file) {
-      this.reader = reader;
-      this.parser = parser;
-      this.file = file;
-    }
-
-    @Override
-    public @Nullable KV<Row, Reject> next() throws IOException {
-      JsonRecordReader.Record record = reader.next();
-      return record == null ? null : parser.parse(file, record);
-    }
-
-    @Override
-    public JsonRecordReader.Position position() {
-      return reader.position();
-    }
-
-    @Override
-    public JsonRecordReader.Position end() {
-      return FINISHED;
-    }
-
-    @Override
-    public String summary() {
-      JsonRecordReader.Position last = reader.position();
-      return last.records() + " records (" + last.layout().name().toLowerCase(Locale.ROOT) + ")";
-    }
-
-    @Override
-    public void close() throws IOException {
-      reader.close();
-    }
+  @Override
+  public String summary(JsonRecordReader.Position last) {
+    return last.records() + " records (" + last.layout().name().toLowerCase(Locale.ROOT) + ")";
   }
 }

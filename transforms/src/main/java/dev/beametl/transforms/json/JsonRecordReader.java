@@ -1,7 +1,7 @@
 package dev.beametl.transforms.json;
 
 import dev.beametl.transforms.records.RecordPosition;
-import java.io.Closeable;
+import dev.beametl.transforms.records.RecordReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -31,7 +31,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * offset: a reader {@link #resume resumed} there reads the same records, with the same numbers, as
  * one that read on.
  */
-public final class JsonRecordReader implements Closeable {
+public final class JsonRecordReader implements RecordReader<JsonRecordReader.Position, JsonRecordReader.Record> {
   public enum Layout {
     ARRAY,
     WRAPPED,
@@ -117,11 +117,13 @@ public final class JsonRecordReader implements Closeable {
   }
 
   /** Where this reader is: just after the last record returned (or the layout's opening). */
+  @Override
   public Position position() {
     return new Position(bufferOffset + pos, records, line, layout, done);
   }
 
   /** The next record, or null at the end of the file. */
+  @Override
   public @Nullable Record next() throws IOException {
     if (done) {
       return null;

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Files (or planned ranges of them) -> the outcome of each record: a row or a reject, exactly one
  * of the two non-null, to be split by {@link WithRejects#split} (which materializes first: this
- * step counts {@code read}, so nothing may fork after it before a shuffle). The format plugs in
- * as a {@link RecordSource}; this step owns the claim loop, the counters and the per-file log.
+ * step counts {@code read}, so nothing may fork after it before a shuffle). A format plugs in as
+ * a {@link RecordSource} (its ranges, a {@link RecordReader}, a {@link RecordParser}); this step
+ * owns the claim loop, the batches, the counters and the per-file log.
  *
  * <p>A splittable DoFn: a runner may checkpoint it between two batches (the DirectRunner does
  * every 100 outputs or second) and resume at the exact byte where the next record starts, so
@@ -34,25 +35,25 @@ import org.slf4j.LoggerFactory;
  * {@link #BATCH}: a DirectRunner checkpoint costs far more than a record (200,000 rides took 5
  * minutes one record per output, against 30 s read whole).
  */
-public final class ReadRecords<E, P extends RecordPosition> extends PTransform<PCollection<E>, PCollection<KV<Row, Reject>>> {
+public final class ReadRecords<E, P extends RecordPosition, R> extends PTransform<PCollection<E>, PCollection<KV<Row, Reject>>> {
   /** Records per output of the read: a DirectRunner bundle then holds at most 100 of them. */
   public static final int BATCH = 100;
   private static final Logger LOG = LoggerFactory.getLogger(ReadRecords.class);
 
-  private final RecordSource<E, P> source;
+  private final RecordSource<E, P, R> source;
   private final boolean countFiles;
 
-  private ReadRecords(RecordSource<E, P> source, boolean countFiles) {
+  private ReadRecords(RecordSource<E, P, R> source, boolean countFiles) {
     this.source = source;
     this.countFiles = countFiles;
   }
 
-  public static <E, P extends RecordPosition> ReadRecords<E, P> from(RecordSource<E, P> source) {
+  public static <E, P extends RecordPosition, R> ReadRecords<E, P, R> from(RecordSource<E, P, R> source) {
     return new ReadRecords<>(source, false);
   }
 
   /** Also counts {@code files}, once per file, where its first part is read (for sources not planned by a counting step). */
-  public ReadRecords<E, P> countingFiles() {
+  public ReadRecords<E, P, R> countingFiles() {
     return new ReadRecords<>(source, true);
   }
 
@@ -79,49 +80,54 @@ public final class ReadRecords<E, P extends RecordPosition> extends PTransform<P
   }
 
   /**
-   * The one record loop: reads {@code part} in batches of {@link #BATCH}, claims each as one (no
-   * output is allowed after a failed claim), counts it as {@code read} and hands it on; logs the
-   * file once its last record is read. False when a claim failed: the rest belongs to a residual.
+   * The one record loop: reads {@code part} of {@code element} in batches of {@link #BATCH}
+   * parsed records, claims each batch as one (no output is allowed after a failed claim), counts
+   * it as {@code read} and hands it on; logs the file once its last record is read. False when a
+   * claim failed: the rest belongs to a residual.
    */
-  public static <P extends RecordPosition> boolean readBatches(
-      String file, RecordSource.Reader<P> reader, RecordRange<P> part, Claim<P> claim, Counter read, Batches out) throws IOException {
-    long start = part.startOffset();
-    List<KV<Row, Reject>> batch = new ArrayList<>(BATCH);
-    P end = null;
-    KV<Row, Reject> outcome = reader.next();
-    for (; outcome != null && start < part.until(); outcome = reader.next()) {
-      batch.add(outcome);
-      end = reader.position();
-      start = end.offset();
-      if (batch.size() == BATCH) {
+  public static <E, P extends RecordPosition, R> boolean readBatches(
+      RecordSource<E, P, R> source, E element, RecordRange<P> part, Claim<P> claim, Counter read, Batches out) throws IOException {
+    String file = source.file(element);
+    try (RecordSource.Part<P, R> open = source.open(element, part)) {
+      RecordReader<P, R> reader = open.reader();
+      long start = part.startOffset();
+      List<KV<Row, Reject>> batch = new ArrayList<>(BATCH);
+      P end = null;
+      R record = reader.next();
+      for (; record != null && start < part.until(); record = reader.next()) {
+        batch.add(open.parser().parse(file, record));
+        end = reader.position();
+        start = end.offset();
+        if (batch.size() == BATCH) {
+          if (!claim.tryClaim(end)) {
+            return false;
+          }
+          read.inc(BATCH);
+          out.output(batch);
+          batch = new ArrayList<>(BATCH);
+        }
+      }
+      if (!batch.isEmpty()) {
         if (!claim.tryClaim(end)) {
           return false;
         }
-        read.inc(BATCH);
+        read.inc(batch.size());
         out.output(batch);
-        batch = new ArrayList<>(BATCH);
       }
-    }
-    if (!batch.isEmpty()) {
-      if (!claim.tryClaim(end)) {
-        return false;
+      if (record == null && part.until() == Long.MAX_VALUE) {
+        LOG.info("{}: {}", file, source.summary(reader.position()));
       }
-      read.inc(batch.size());
-      out.output(batch);
+      return true;
     }
-    if (outcome == null && part.until() == Long.MAX_VALUE) {
-      LOG.info("{}: {}", file, reader.summary());
-    }
-    return true;
   }
 
-  static final class ReadFn<E, P extends RecordPosition> extends DoFn<E, List<KV<Row, Reject>>> {
+  static final class ReadFn<E, P extends RecordPosition, R> extends DoFn<E, List<KV<Row, Reject>>> {
     private final Counter read = EtlMetrics.read();
     private final Counter files = EtlMetrics.counter("files");
-    private final RecordSource<E, P> source;
+    private final RecordSource<E, P, R> source;
     private final boolean countFiles;
 
-    ReadFn(RecordSource<E, P> source, boolean countFiles) {
+    ReadFn(RecordSource<E, P, R> source, boolean countFiles) {
       this.source = source;
       this.countFiles = countFiles;
     }
@@ -151,13 +157,11 @@ public final class ReadRecords<E, P extends RecordPosition> extends PTransform<P
     public void process(@Element E element, RestrictionTracker<RecordRange<P>, P> tracker, OutputReceiver<List<KV<Row, Reject>>> out)
         throws IOException {
       RecordRange<P> part = tracker.currentRestriction();
-      try (RecordSource.Reader<P> reader = source.open(element, part)) {
-        if (countFiles && part.from() == null) {
-          files.inc();
-        }
-        if (readBatches(source.file(element), reader, part, tracker::tryClaim, read, out::output)) {
-          tracker.tryClaim(reader.end());
-        }
+      if (countFiles && part.from() == null) {
+        files.inc();
+      }
+      if (readBatches(source, element, part, tracker::tryClaim, read, out::output)) {
+        tracker.tryClaim(source.end());
       }
     }
   }

@@ -1,27 +1,24 @@
 package dev.beametl.transforms.records;
 
-import dev.beametl.transforms.rejects.Reject;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.Row;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * A format's records as {@link ReadRecords} reads them: which file an element is, the range of its
- * records, and a reader of any part of that range that parses each record into a row or a reject.
+ * records, and, for any part of that range, a reader with the parser of its records.
  *
  * @param <E> the element read: a file, or a planned range of one
  * @param <P> where a reader can resume
+ * @param <R> a record as the format's reader returns it
  */
-public interface RecordSource<E, P extends RecordPosition> extends Serializable {
+public interface RecordSource<E, P extends RecordPosition, R> extends Serializable {
   /** The file's name, as rejects and logs give it. */
   String file(E element);
 
-  /** The schema of the rows. */
+  /** The schema of the parsed rows. */
   Schema rowSchema();
 
   /** The records of {@code element}. */
@@ -32,23 +29,22 @@ public interface RecordSource<E, P extends RecordPosition> extends Serializable 
     return List.of(range);
   }
 
-  /** A reader of the records of {@code part}: the element's range, or what a checkpoint left of it. */
-  Reader<P> open(E element, RecordRange<P> part) throws IOException;
+  /** A reader of {@code part} (the element's range, or what a checkpoint left of it), with its records' parser. */
+  Part<P, R> open(E element, RecordRange<P> part) throws IOException;
 
-  /** The records of one part of a file, each as its outcome. */
-  interface Reader<P extends RecordPosition> extends Closeable {
-    /** The next record as a row or a reject (exactly one of the two non-null); null when none is left. */
-    @Nullable KV<Row, Reject> next() throws IOException;
+  /** A position past every record (at {@link Long#MAX_VALUE}): claimed when none is left. */
+  P end();
 
-    /** Where the next record starts. */
-    P position();
+  /** What is logged for a file once its last record is read, {@code last} being the reader's final position. */
+  default String summary(P last) {
+    return last.records() + " records";
+  }
 
-    /** A position past every record (at {@link Long#MAX_VALUE}): claimed when none is left. */
-    P end();
-
-    /** What is logged for a file once its last record is read. */
-    default String summary() {
-      return position().records() + " records";
+  /** An open part: its reader, and the parser of its records (e.g. bound to the header the reader found). */
+  record Part<P extends RecordPosition, R>(RecordReader<P, R> reader, RecordParser<R> parser) implements Closeable {
+    @Override
+    public void close() throws IOException {
+      reader.close();
     }
   }
 }

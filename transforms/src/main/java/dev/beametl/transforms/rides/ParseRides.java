@@ -7,7 +7,6 @@ import dev.beametl.transforms.records.RecordParser;
 import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;
 import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -57,17 +56,12 @@ public final class ParseRides extends PTransform<PCollection<FileIO.ReadableFile
   }
 
   /** The read of the ride files, each record as a ride or a reject; counts {@code read} and {@code files}. */
-  ReadRecords<FileIO.ReadableFile, JsonRecordReader.Position> read() {
-    return ReadRecords.from(JsonFileRecords.of(new RideRecords(), arrayKey).withRangeBytes(rangeBytes)).countingFiles();
+  ReadRecords<FileIO.ReadableFile, JsonRecordReader.Position, JsonRecordReader.Record> read() {
+    return ReadRecords.from(JsonFileRecords.of(new RideRecords(), RideSchemas.RIDE, arrayKey).withRangeBytes(rangeBytes)).countingFiles();
   }
 
   /** A record -> a ride, or a reject with the record's text. */
   static final class RideRecords implements RecordParser<JsonRecordReader.Record> {
-    @Override
-    public Schema rowSchema() {
-      return RideSchemas.RIDE;
-    }
-
     @Override
     public KV<Row, Reject> parse(String file, JsonRecordReader.Record record) {
       JsonRecordReader.Problem problem = record.problem();

@@ -73,7 +73,7 @@ class JsonFileRecordsTest {
     PAssert.that(
             p.apply(FileIO.match().filepattern(in + "/*"))
                 .apply(FileIO.readMatches())
-                .apply(ReadRecords.from(JsonFileRecords.of(new TextRecords(), "travel_data").withRangeBytes(16 << 10)).countingFiles())
+                .apply(ReadRecords.from(JsonFileRecords.of(new TextRecords(), TextRecords.SCHEMA, "travel_data").withRangeBytes(16 << 10)).countingFiles())
                 .apply(MapElements.into(TypeDescriptors.strings())
                     .via(r -> r.getKey().getString("source").replaceAll(".*/", "") + " " + r.getKey().getString("record"))))
         .containsInAnyOrder(expected);
@@ -88,11 +88,6 @@ class JsonFileRecordsTest {
   /** Each record as its source and its text, number, line and problem. */
   static final class TextRecords implements RecordParser<JsonRecordReader.Record> {
     static final Schema SCHEMA = Schema.builder().addStringField("source").addStringField("record").build();
-
-    @Override
-    public Schema rowSchema() {
-      return SCHEMA;
-    }
 
     @Override
     public KV<Row, Reject> parse(String file, JsonRecordReader.Record record) {
