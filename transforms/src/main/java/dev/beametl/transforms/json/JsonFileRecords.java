@@ -1,9 +1,9 @@
 package dev.beametl.transforms.json;
 
 import dev.beametl.transforms.csv.FileByteSource;
+import dev.beametl.transforms.records.FileRecordSource;
 import dev.beametl.transforms.records.RecordParser;
 import dev.beametl.transforms.records.RecordRange;
-import dev.beametl.transforms.records.RecordSource;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,7 @@ import org.apache.beam.sdk.schemas.Schema;
  * dev.beametl.transforms.records.ReadRecords}. JSON-lines files larger than the range size are
  * read in ranges, planned as the read's restrictions.
  */
-public final class JsonFileRecords implements RecordSource<FileIO.ReadableFile, JsonRecordReader.Position, JsonRecordReader.Record> {
+public final class JsonFileRecords extends FileRecordSource<JsonRecordReader.Position, JsonRecordReader.Record> {
   /** As for CSV: a range's records fit in memory many times over, and opening a range is amortized. */
   public static final long DEFAULT_RANGE_BYTES = 8L << 20;
 
@@ -25,17 +25,16 @@ public final class JsonFileRecords implements RecordSource<FileIO.ReadableFile, 
   static final JsonRecordReader.Position FINISHED = new JsonRecordReader.Position(Long.MAX_VALUE, -1, -1, JsonRecordReader.Layout.LINES, true);
 
   private final RecordParser<JsonRecordReader.Record> parser;
-  private final Schema rowSchema;
   private final String arrayKey;
   private final int maxRecordBytes;
   private final long rangeBytes;
 
   private JsonFileRecords(RecordParser<JsonRecordReader.Record> parser, Schema rowSchema, String arrayKey, int maxRecordBytes, long rangeBytes) {
+    super(rowSchema);
     if (rangeBytes <= 0) {
       throw new IllegalArgumentException("the read range size must be positive, not " + rangeBytes);
     }
     this.parser = parser;
-    this.rowSchema = rowSchema;
     this.arrayKey = arrayKey;
     this.maxRecordBytes = maxRecordBytes;
     this.rangeBytes = rangeBytes;
@@ -51,7 +50,7 @@ public final class JsonFileRecords implements RecordSource<FileIO.ReadableFile, 
 
   /** Records longer than this are {@link JsonRecordReader.Problem#TOO_LONG} (1 MiB by default). */
   public JsonFileRecords withMaxRecordBytes(int bytes) {
-    return new JsonFileRecords(parser, rowSchema, arrayKey, bytes, rangeBytes);
+    return new JsonFileRecords(parser, rowSchema(), arrayKey, bytes, rangeBytes);
   }
 
   /**
@@ -61,22 +60,7 @@ public final class JsonFileRecords implements RecordSource<FileIO.ReadableFile, 
    * record and line numbers there. Arrays, and compressed files, are read whole.
    */
   public JsonFileRecords withRangeBytes(long bytes) {
-    return new JsonFileRecords(parser, rowSchema, arrayKey, maxRecordBytes, bytes);
-  }
-
-  @Override
-  public String file(FileIO.ReadableFile file) {
-    return file.getMetadata().resourceId().toString();
-  }
-
-  @Override
-  public Schema rowSchema() {
-    return rowSchema;
-  }
-
-  @Override
-  public RecordRange<JsonRecordReader.Position> range(FileIO.ReadableFile file) {
-    return RecordRange.wholeFile();
+    return new JsonFileRecords(parser, rowSchema(), arrayKey, maxRecordBytes, bytes);
   }
 
   @Override

@@ -1,10 +1,9 @@
 package dev.beametl.transforms.parquet;
 
-import dev.beametl.transforms.records.RecordParser;
+import dev.beametl.transforms.records.FileRecordSource;
 import dev.beametl.transforms.records.RecordPosition;
 import dev.beametl.transforms.records.RecordRange;
 import dev.beametl.transforms.records.RecordReader;
-import dev.beametl.transforms.records.RecordSource;
 import dev.beametl.transforms.rejects.Reject;
 import java.io.IOException;
 import java.util.List;
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * of {@link ReadParquetRows}. Content that is not valid Parquet ends the file as one record with
  * its failure, parsed into an {@code unreadable_file} reject (or thrown, when strict).
  */
-final class ParquetFileRecords implements RecordSource<FileIO.ReadableFile, ParquetFileRecords.Position, ParquetFileRecords.Record> {
+final class ParquetFileRecords extends FileRecordSource<ParquetFileRecords.Position, ParquetFileRecords.Record> {
   private static final Logger LOG = LoggerFactory.getLogger(ParquetFileRecords.class);
   private static final Position END = new Position(Long.MAX_VALUE);
 
@@ -39,32 +38,16 @@ final class ParquetFileRecords implements RecordSource<FileIO.ReadableFile, Parq
   record Record(long number, @Nullable GenericRecord record, @Nullable RuntimeException failure) {}
 
   private final RecordToRow converter;
-  private final Schema rowSchema;
   private final boolean sourceColumns;
   private final boolean strict;
   private final String step;
 
   ParquetFileRecords(RecordToRow converter, Schema rowSchema, boolean sourceColumns, boolean strict, String step) {
+    super(rowSchema);
     this.converter = converter;
-    this.rowSchema = rowSchema;
     this.sourceColumns = sourceColumns;
     this.strict = strict;
     this.step = step;
-  }
-
-  @Override
-  public String file(FileIO.ReadableFile file) {
-    return file.getMetadata().resourceId().toString();
-  }
-
-  @Override
-  public Schema rowSchema() {
-    return rowSchema;
-  }
-
-  @Override
-  public RecordRange<Position> range(FileIO.ReadableFile file) {
-    return RecordRange.wholeFile();
   }
 
   @Override
@@ -132,7 +115,7 @@ final class ParquetFileRecords implements RecordSource<FileIO.ReadableFile, Parq
   }
 
   private Row withSource(Row row, String source, long record) {
-    return Row.withSchema(rowSchema).addValues(row.getValues()).addValues(source, record).build();
+    return Row.withSchema(rowSchema()).addValues(row.getValues()).addValues(source, record).build();
   }
 
   /** A file's records, then the failure that ends it if any; an I/O error is thrown instead, naming the file. */
