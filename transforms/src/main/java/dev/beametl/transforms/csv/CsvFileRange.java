@@ -1,5 +1,6 @@
 package dev.beametl.transforms.csv;
 
+import dev.beametl.transforms.records.RecordRange;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
@@ -18,24 +19,29 @@ public record CsvFileRange(
     return new CsvFileRange(file, 0, null, Long.MAX_VALUE, List.of(), false);
   }
 
+  /** This range's records, for {@link dev.beametl.transforms.records.RecordTracker}. */
+  RecordRange<CsvFileReader.Position> range() {
+    return new RecordRange<>(start, end);
+  }
+
   /** A reader of this range's records. */
   public CsvFileReader open() throws IOException {
-    return open(new RecordRangeTracker.RecordRange(start, end));
+    return open(range());
   }
 
   /** A reader of the records of {@code part} (this range, or what a checkpoint left of it). */
-  CsvFileReader open(RecordRangeTracker.RecordRange part) throws IOException {
+  CsvFileReader open(RecordRange<CsvFileReader.Position> part) throws IOException {
     FileByteSource source = FileByteSource.of(file);
-    if (part.start() == null) {
+    if (part.from() == null) {
       return CsvFileReader.open(source);
     }
     if (start == null) {
       // The rest of a whole-file range: its header is read again from the file's start.
       try (CsvFileReader whole = CsvFileReader.open(source)) {
-        return CsvFileReader.openRange(source, whole.header(), whole.headerBadEncoding(), part.start(), part.end());
+        return CsvFileReader.openRange(source, whole.header(), whole.headerBadEncoding(), part.from(), part.until());
       }
     }
-    return CsvFileReader.openRange(source, header, headerBadEncoding, part.start(), part.end());
+    return CsvFileReader.openRange(source, header, headerBadEncoding, part.from(), part.until());
   }
 
   /** Orders the parts of the outputs like the inputs: by file, then by range. */

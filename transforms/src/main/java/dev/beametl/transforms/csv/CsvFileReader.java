@@ -1,15 +1,15 @@
 package dev.beametl.transforms.csv;
 
 import java.io.ByteArrayInputStream;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import dev.beametl.transforms.records.RecordPosition;
+import dev.beametl.transforms.records.RecordReader;
 import org.apache.commons.csv.CSVFormat;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -29,7 +29,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * building them, and {@link #position()} gives the exact state to resume from, so a reader opened
  * with {@link #openRange} returns the same records, numbers and lines as the whole-file read.
  */
-public final class CsvFileReader implements Closeable {
+public final class CsvFileReader implements RecordReader<CsvFileReader.Position, CsvFileReader.Record> {
 
   /**
    * A data record: its 1-based number among the data records, the line it starts on, and its
@@ -56,7 +56,7 @@ public final class CsvFileReader implements Closeable {
    * Where a record starts (the byte offset just after the previous record), with the number of
    * data records and line breaks before it: all a reader needs to resume there.
    */
-  public record Position(long offset, long records, long lines) implements Serializable {}
+  public record Position(long offset, long records, long lines) implements RecordPosition {}
 
   /** The bytes of a file, from any offset: a malformed record is re-read from its start to recover. */
   @FunctionalInterface
@@ -171,6 +171,7 @@ public final class CsvFileReader implements Closeable {
   }
 
   /** Where the next record starts. */
+  @Override
   public Position position() {
     return new Position(offset(), records, lines);
   }
@@ -180,6 +181,7 @@ public final class CsvFileReader implements Closeable {
    *
    * @throws UncheckedIOException when the file cannot be read (not for bad CSV: that is a record)
    */
+  @Override
   public @Nullable Record next() {
     keep = true;
     if (done || offset() >= end) {

@@ -1,5 +1,6 @@
 package dev.beametl.transforms.csv;
 
+import dev.beametl.transforms.records.RecordParser;
 import dev.beametl.transforms.rejects.Reject;
 import java.io.Serializable;
 import java.time.DateTimeException;
@@ -18,6 +19,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
@@ -107,7 +109,7 @@ public final class CsvRowParser implements Serializable {
   }
 
   /** The columns of one file, bound to the schema; or the reason the header does not fit. */
-  public final class Binding {
+  public final class Binding implements RecordParser<CsvFileReader.Record> {
     private final int[] columnOfField;
     private final int width;
     private final @Nullable String headerProblem;
@@ -123,27 +125,24 @@ public final class CsvRowParser implements Serializable {
       return headerProblem;
     }
 
-    /** Parses one record; exactly one of the two consumers is called. */
-    public void parse(String source, CsvFileReader.Record record, RowOrReject out) {
+    /** Parses one record: a row or a reject, exactly one of the two non-null. */
+    @Override
+    public KV<Row, Reject> parse(String source, CsvFileReader.Record record) {
       if (record.malformed() != null) {
-        out.reject(reject("malformed_csv", null, record.malformed(), source, record, record.originalText()));
-        return;
+        return KV.of(null, reject("malformed_csv", null, record.malformed(), source, record, record.originalText()));
       }
       // The original text is rebuilt only for a reject: most records never need it.
       if (headerProblem != null) {
-        out.reject(reject("bad_header", null, headerProblem, source, record, record.originalText()));
-        return;
+        return KV.of(null, reject("bad_header", null, headerProblem, source, record, record.originalText()));
       }
       if (record.badEncoding()) {
-        out.reject(reject("invalid_encoding", null, "bytes that are not valid UTF-8", source, record, record.originalText()));
-        return;
+        return KV.of(null, reject("invalid_encoding", null, "bytes that are not valid UTF-8", source, record, record.originalText()));
       }
       List<String> values = record.values();
       if (values.size() != width) {
         String reason = values.size() < width ? "missing_field" : "extra_field";
         String detail = String.format("expected %d fields, found %d", width, values.size());
-        out.reject(reject(reason, null, detail, source, record, record.originalText()));
-        return;
+        return KV.of(null, reject(reason, null, detail, source, record, record.originalText()));
       }
       Object[] fields = new Object[outputSchema.getFieldCount()];
       for (int i = 0; i < columnOfField.length; i++) {
@@ -154,23 +153,15 @@ public final class CsvRowParser implements Serializable {
         } catch (IllegalArgumentException | DateTimeException e) {
           String detail =
               e instanceof OutOfRangeException ? e.getMessage() : String.format("'%s' is not a valid %s", text, typeName(field.getType()));
-          out.reject(reject("unparsable_value", field.getName(), detail, source, record, record.originalText()));
-          return;
+          return KV.of(null, reject("unparsable_value", field.getName(), detail, source, record, record.originalText()));
         }
       }
       if (sourceColumns) {
         fields[fields.length - 2] = source;
         fields[fields.length - 1] = record.number();
       }
-      out.row(Row.withSchema(outputSchema).attachValues(Arrays.asList(fields)));
+      return KV.of(Row.withSchema(outputSchema).attachValues(Arrays.asList(fields)), null);
     }
-  }
-
-  /** Receives the outcome of {@link Binding#parse}. */
-  public interface RowOrReject {
-    void row(Row row);
-
-    void reject(Reject reject);
   }
 
   /** Binds the header of {@code source}, logging once when every record of that file will be rejected. */

@@ -4,6 +4,7 @@ import dev.beametl.transforms.files.OutputFormat;
 import dev.beametl.transforms.EtlMetrics;
 import dev.beametl.transforms.files.FinalizeFiles;
 import dev.beametl.transforms.files.RowFileWriter;
+import dev.beametl.transforms.records.ReadRecords;
 import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;
 import java.io.IOException;
@@ -37,8 +38,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why one step: a step with two outputs (rows and rejects) makes Beam's Spark runner keep all
  * its output in memory (re-parsing when it does not fit), and the DirectRunner shuffles every row
- * to shard a write. Here only file names and rejects leave the step. Counts {@code read} and
- * {@code written} per row; rejects are counted by the rejects sink.
+ * to shard a write. Here only file names and rejects leave the step. Reads with the one
+ * record loop ({@link ReadRecords#readBatches}); counts {@code read}, and {@code written} per row
+ * as the sink of its rows; rejects are counted by the rejects sink.
  */
 public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.ReadableFile>, WithRejects<String>> {
   private static final TupleTag<Reject> REJECTS = new TupleTag<>() {};
@@ -98,59 +100,37 @@ public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.Readabl
     private static final Logger LOG = LoggerFactory.getLogger(ParseWriteFn.class);
     private final Counter read = EtlMetrics.read();
     private final Counter written = EtlMetrics.written();
-    private final CsvRowParser parser;
+    private final CsvRangeRecords records;
     private final String temp;
     private final OutputFormat format;
 
     ParseWriteFn(CsvRowParser parser, String temp, OutputFormat format) {
-      this.parser = parser;
+      this.records = new CsvRangeRecords(parser);
       this.temp = temp;
       this.format = format;
     }
 
     @ProcessElement
     public void process(@Element CsvFileRange range, OutputReceiver<KV<KV<String, String>, Reject>> out) throws IOException {
-      String source = range.file();
       // A fresh name per attempt: a retried bundle never writes over a file another attempt is writing.
       String tempFile = temp + UUID.randomUUID();
       long[] rows = {0};
-      try (CsvFileReader reader = range.open();
-          RowFileWriter writer = RowFileWriter.create(FileSystems.matchNewResource(tempFile, false), format, parser.outputSchema())) {
-        CsvRowParser.Binding binding = parser.bind(reader, source);
-        IOException[] failure = {null};
-        CsvRowParser.RowOrReject sink =
-            new CsvRowParser.RowOrReject() {
-              @Override
-              public void row(Row row) {
-                try {
-                  writer.write(row);
-                } catch (IOException e) {
-                  failure[0] = e;
-                }
-                rows[0]++;
-              }
-
-              @Override
-              public void reject(Reject reject) {
-                out.output(KV.of(null, reject));
-              }
-            };
-        long records = 0;
-        for (CsvFileReader.Record record = reader.next(); record != null && failure[0] == null; record = reader.next()) {
-          binding.parse(source, record, sink);
-          // Counted in batches: a metric update per record is a measurable share of parsing it.
-          if (++records % 10_000 == 0) {
-            read.inc(10_000);
+      try (RowFileWriter writer = RowFileWriter.create(FileSystems.matchNewResource(tempFile, false), format, records.rowSchema())) {
+        // Not splittable: the range is one output file, so every claim succeeds.
+        ReadRecords.readBatches(records, range, range.range(), after -> true, read, batch -> {
+          for (KV<Row, Reject> outcome : batch) {
+            if (outcome.getValue() == null) {
+              writer.write(outcome.getKey());
+              rows[0]++;
+            } else {
+              out.output(KV.of(null, outcome.getValue()));
+            }
           }
-        }
-        read.inc(records % 10_000);
-        if (failure[0] != null) {
-          throw failure[0];
-        }
+        });
       }
       // Counted once the range is complete, so a retried attempt is not counted twice.
       written.inc(rows[0]);
-      LOG.debug("{} (range {}): {} rows written", source, range.index(), rows[0]);
+      LOG.debug("{} (range {}): {} rows written", range.file(), range.index(), rows[0]);
       out.output(KV.of(KV.of(range.sortKey(), tempFile), null));
     }
   }

@@ -1,6 +1,7 @@
 package dev.beametl.transforms.json;
 
-import java.io.Closeable;
+import dev.beametl.transforms.records.RecordPosition;
+import dev.beametl.transforms.records.RecordReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -30,7 +31,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * offset: a reader {@link #resume resumed} there reads the same records, with the same numbers, as
  * one that read on.
  */
-public final class JsonRecordReader implements Closeable {
+public final class JsonRecordReader implements RecordReader<JsonRecordReader.Position, JsonRecordReader.Record> {
   public enum Layout {
     ARRAY,
     WRAPPED,
@@ -64,7 +65,7 @@ public final class JsonRecordReader implements Closeable {
    * Where a reader is between two records: the byte offset of what it reads next, the records and
    * the line so far, the file's layout, and whether nothing is left to read.
    */
-  public record Position(long offset, long records, long line, Layout layout, boolean end) implements Serializable {}
+  public record Position(long offset, long records, long line, Layout layout, boolean end) implements RecordPosition {}
 
   public static final int DEFAULT_MAX_RECORD_BYTES = 1 << 20;
   private static final int KEPT_OF_TOO_LONG = 4096;
@@ -116,11 +117,13 @@ public final class JsonRecordReader implements Closeable {
   }
 
   /** Where this reader is: just after the last record returned (or the layout's opening). */
+  @Override
   public Position position() {
     return new Position(bufferOffset + pos, records, line, layout, done);
   }
 
   /** The next record, or null at the end of the file. */
+  @Override
   public @Nullable Record next() throws IOException {
     if (done) {
       return null;

@@ -1,12 +1,10 @@
 package dev.beametl.transforms.parquet;
 
 import dev.beametl.transforms.EtlMetrics;
+import dev.beametl.transforms.records.ReadRecords;
 import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;
 import java.io.IOException;
-import java.util.List;
-import java.util.Set;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.schemas.Schema;
@@ -18,8 +16,6 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads Parquet files into typed rows ({@link RecordToRow}), one file per element, each file with
@@ -27,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * does not fit is rejected naming the column; a file whose content is not valid Parquet is one
  * reject (record 0, counted as one record read), and the other files go on. An I/O error (a
  * network or storage failure, which may be transient) fails the bundle instead, naming the file:
- * the runner retries it, or the run fails with its input untouched.
+ * the runner retries it, or the run fails with its input untouched. Read whole, with the record
+ * loop of {@link ReadRecords#readBatches} ({@link ParquetFileRecords}).
  *
  * <p>{@link #strict()} is for data that must be readable, such as an existing table the run
  * compares against: any problem fails the run, naming the file, instead of being rejected.
@@ -87,101 +84,32 @@ public final class ReadParquetRows extends PTransform<PCollection<FileIO.Readabl
     return WithRejects.of(ROWS, read.getOutput().setRowSchema(outputSchema()), REJECTS, read.getRejects());
   }
 
+  /** Reads a file whole (no byte position a checkpoint could resume at) with the one record loop. */
   private static final class ReadFileFn extends DoFn<FileIO.ReadableFile, KV<Row, Reject>> {
-    private static final Logger LOG = LoggerFactory.getLogger(ReadFileFn.class);
-    private final RecordToRow converter;
+    private final ParquetFileRecords records;
     private final boolean strict;
-    private final String step;
-    private final Schema outputSchema;
-    private final boolean sourceColumns;
     private final Counter read;
     private final Counter files = EtlMetrics.counter("files");
 
     ReadFileFn(ReadParquetRows spec) {
-      this.converter = spec.converter;
+      this.records = new ParquetFileRecords(spec.converter, spec.outputSchema(), spec.sourceColumns, spec.strict, spec.step);
       this.strict = spec.strict;
-      this.step = spec.step;
-      this.outputSchema = spec.outputSchema();
-      this.sourceColumns = spec.sourceColumns;
       this.read = EtlMetrics.counter(spec.readCounter);
     }
 
     @ProcessElement
     public void process(@Element FileIO.ReadableFile file, OutputReceiver<KV<Row, Reject>> out) throws IOException {
-      String source = file.getMetadata().resourceId().toString();
-      long records = 0;
-      ParquetFiles.Reader reader;
-      try {
-        reader = ParquetFiles.open(file.getMetadata(), Set.copyOf(converter.schema().getFieldNames()));
-      } catch (IOException e) {
-        throw new IOException("cannot read " + source + ": " + e.getMessage(), e);
-      } catch (RuntimeException e) {
-        unreadable(source, 0, e, out);
-        return;
-      }
-      try (reader) {
-        checkColumns(source, reader.fileSchema());
-        while (true) {
-          GenericRecord record;
-          try {
-            record = reader.next();
-          } catch (IOException e) {
-            throw new IOException("cannot read " + source + " after " + records + " records: " + e.getMessage(), e);
-          } catch (RuntimeException e) {
-            unreadable(source, records, e, out);
-            return;
-          }
-          if (record == null) {
-            break;
-          }
-          records++;
-          read.inc();
-          RecordToRow.Result result = converter.convert(record);
-          if (result.row() != null) {
-            out.output(KV.of(sourceColumns ? withSource(result.row(), source, records) : result.row(), null));
-          } else {
-            RecordToRow.Problem p = result.problem();
-            if (strict) {
-              throw new IllegalStateException(String.format("%s record %d: column %s: %s", source, records, p.column(), p.detail()));
-            }
-            out.output(KV.of(null, new Reject(step, p.reason(), p.column(), p.detail(), source, records, record.toString())));
-          }
+      boolean[] unreadable = {false};
+      ReadRecords.readBatches(records, file, records.range(file), after -> true, read, batch -> {
+        for (KV<Row, Reject> outcome : batch) {
+          unreadable[0] |= outcome.getValue() != null && UNREADABLE_FILE.equals(outcome.getValue().reason);
+          out.output(outcome);
         }
-      }
-      if (!strict) {
+      });
+      if (!strict && !unreadable[0]) {
         // Counts the run's inputs, not the data it compares against.
         files.inc();
       }
-      LOG.info("{}: {} records", source, records);
-    }
-
-    private void checkColumns(String source, org.apache.avro.Schema fileSchema) {
-      List<String> missing = converter.missingColumns(fileSchema);
-      if (strict && !missing.isEmpty()) {
-        throw new IllegalStateException(source + " has no column(s) " + missing);
-      }
-      if (!missing.isEmpty()) {
-        LOG.warn("{}: no column(s) {}; they are read as nulls", source, missing);
-      }
-      List<String> unknown = converter.unknownColumns(fileSchema);
-      if (!unknown.isEmpty() && !strict) {
-        LOG.warn("{}: column(s) {} are not part of the output and are not read", source, unknown);
-      }
-    }
-
-    /** The file failed after {@code records} good records: one reject for the rest of it. */
-    private void unreadable(String source, long records, RuntimeException e, OutputReceiver<KV<Row, Reject>> out) {
-      if (strict) {
-        throw new IllegalStateException("cannot read " + source + ": " + e, e);
-      }
-      LOG.error("{}: unreadable after {} records: {}", source, records, e.toString());
-      read.inc();
-      String detail = (records == 0 ? "" : "after " + records + " records: ") + e;
-      out.output(KV.of(null, new Reject(step, UNREADABLE_FILE, null, detail, source, 0, null)));
-    }
-
-    private Row withSource(Row row, String source, long record) {
-      return Row.withSchema(outputSchema).addValues(row.getValues()).addValues(source, record).build();
     }
   }
 }

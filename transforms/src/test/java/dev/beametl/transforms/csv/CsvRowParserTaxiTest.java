@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -53,17 +54,8 @@ class CsvRowParserTaxiTest {
     try (CsvFileReader reader = CsvFileReader.open(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)))) {
       CsvRowParser.Binding binding = parser.bind(reader.header());
       for (CsvFileReader.Record r = reader.next(); r != null; r = reader.next()) {
-        binding.parse("test.csv", r, new CsvRowParser.RowOrReject() {
-          @Override
-          public void row(Row row) {
-            out.add(row);
-          }
-
-          @Override
-          public void reject(Reject reject) {
-            out.add(reject);
-          }
-        });
+        KV<Row, Reject> outcome = binding.parse("test.csv", r);
+        out.add(outcome.getValue() == null ? outcome.getKey() : outcome.getValue());
       }
     }
     return out;

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.nullValue;
 import dev.beametl.transforms.rejects.Reject;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -25,26 +26,15 @@ class CsvRowParserTest {
           .build();
   static final List<String> HEADER = List.of("id", "amount", "name", "big", "flag", "at");
 
-  /** Captures the one outcome of a parse. */
-  static final class Outcome implements CsvRowParser.RowOrReject {
-    Row row;
-    Reject reject;
-
-    @Override
-    public void row(Row r) {
-      row = r;
-    }
-
-    @Override
-    public void reject(Reject r) {
-      reject = r;
+  /** The one outcome of a parse. */
+  record Outcome(Row row, Reject reject) {
+    Outcome(KV<Row, Reject> outcome) {
+      this(outcome.getKey(), outcome.getValue());
     }
   }
 
   static Outcome parse(CsvRowParser.Binding binding, String... values) {
-    Outcome out = new Outcome();
-    binding.parse("f.csv", new CsvFileReader.Record(3, 4, List.of(values), false, null), out);
-    return out;
+    return new Outcome(binding.parse("f.csv", new CsvFileReader.Record(3, 4, List.of(values), false, null)));
   }
 
   static Outcome parse(String... values) {
@@ -134,11 +124,9 @@ class CsvRowParserTest {
   @Test
   void malformedAndBadlyEncodedRecordsAreRejected() {
     CsvRowParser.Binding binding = CsvRowParser.of(SCHEMA, "parse").bind(HEADER);
-    Outcome malformed = new Outcome();
-    binding.parse("f.csv", new CsvFileReader.Record(9, 10, List.of(), false, "EOF in quotes"), malformed);
+    Outcome malformed = new Outcome(binding.parse("f.csv", new CsvFileReader.Record(9, 10, List.of(), false, "EOF in quotes")));
     assertThat(malformed.reject.reason, is("malformed_csv"));
-    Outcome encoding = new Outcome();
-    binding.parse("f.csv", new CsvFileReader.Record(1, 2, List.of("1", "1", "caf\uFFFD", "", "", ""), true, null), encoding);
+    Outcome encoding = new Outcome(binding.parse("f.csv", new CsvFileReader.Record(1, 2, List.of("1", "1", "caf\uFFFD", "", "", ""), true, null)));
     assertThat(encoding.reject.reason, is("invalid_encoding"));
   }
 

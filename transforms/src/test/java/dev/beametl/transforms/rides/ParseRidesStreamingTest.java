@@ -5,7 +5,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import dev.beametl.transforms.EtlMetrics;
-import dev.beametl.transforms.json.ReadJsonRecords;
+import dev.beametl.transforms.records.ReadRecords;
 import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;
 import java.io.IOException;
@@ -26,6 +26,7 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -40,7 +41,7 @@ class ParseRidesStreamingTest {
   static final int PER_FILE = 25_000;
   static final int BAD_EVERY = 997;
   /** The DirectRunner checkpoints a splittable read every 100 outputs (batches) or second: a bundle never holds a file. */
-  static final int MAX_BUNDLE = 100 * ReadJsonRecords.BATCH;
+  static final int MAX_BUNDLE = 100 * ReadRecords.BATCH;
   static final AtomicInteger largestBundle = new AtomicInteger();
 
   @TempDir Path tmp;
@@ -58,7 +59,7 @@ class ParseRidesStreamingTest {
 
     Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
     PCollection<FileIO.ReadableFile> files = p.apply(FileIO.match().filepattern(in + "/*")).apply(FileIO.readMatches());
-    files.apply("Read", ReadJsonRecords.withArrayKey("travel_data")).apply("Measure", ParDo.of(new LargestBundleFn()));
+    files.apply("Read", ParseRides.fromFiles().read()).apply("Measure", ParDo.of(new LargestBundleFn()));
     WithRejects<Row> parsed = files.apply("Parse", ParseRides.fromFiles());
     PAssert.that(parsed.getOutput().apply("Names", MapElements.into(TypeDescriptors.strings()).via(r -> r.getString(RideSchemas.NAME))))
         .satisfies(names -> {
@@ -114,7 +115,7 @@ class ParseRidesStreamingTest {
   }
 
   /** Records the largest bundle it is given. */
-  static final class LargestBundleFn extends DoFn<ReadJsonRecords.FileRecord, Void> {
+  static final class LargestBundleFn extends DoFn<KV<Row, Reject>, Void> {
     private int size;
 
     @StartBundle
@@ -123,7 +124,7 @@ class ParseRidesStreamingTest {
     }
 
     @ProcessElement
-    public void process(@Element ReadJsonRecords.FileRecord record) {
+    public void process(@Element KV<Row, Reject> outcome) {
       size++;
     }
 

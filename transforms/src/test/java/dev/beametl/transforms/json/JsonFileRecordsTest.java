@@ -4,6 +4,10 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
 import dev.beametl.transforms.EtlMetrics;
+import dev.beametl.transforms.records.ReadRecords;
+import dev.beametl.transforms.records.RecordParser;
+import dev.beametl.transforms.rejects.Reject;
+import dev.beametl.transforms.rejects.WithRejects;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -12,30 +16,34 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.testing.CoderProperties;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** JSON-lines files read in ranges give exactly the records, numbers and lines of one reader over the whole file. */
-class ReadJsonRecordsTest {
+class JsonFileRecordsTest {
   @TempDir Path tmp;
 
   @Test
-  void aRecordAndABatchSurviveTheirCoders() throws Exception {
-    ReadJsonRecords.FileRecord good = new ReadJsonRecords.FileRecord("s3://b/rides.json", new JsonRecordReader.Record(7, 9, "{\"a\": \"\u00e9\"}", null));
-    ReadJsonRecords.FileRecord bad =
-        new ReadJsonRecords.FileRecord("/in/rides.json", new JsonRecordReader.Record(1, 1, "{", JsonRecordReader.Problem.TRUNCATED));
-    CoderProperties.coderDecodeEncodeEqual(ReadJsonRecords.FileRecordCoder.INSTANCE, good);
-    CoderProperties.coderDecodeEncodeEqual(ReadJsonRecords.FileRecordCoder.INSTANCE, bad);
-    CoderProperties.coderDecodeEncodeEqual(ReadJsonRecords.BatchCoder.INSTANCE, new ReadJsonRecords.Batch(List.of(good, bad)));
+  void aBatchOfOutcomesSurvivesItsCoder() throws Exception {
+    Row row = Row.withSchema(TextRecords.SCHEMA).addValues("s3://b/rides.json", "{\"a\": \"\u00e9\"}").build();
+    Reject reject = new Reject("parse", "truncated_json", null, "line 1: cut off", "/in/rides.json", 1, "{");
+    KvCoder<Row, Reject> outcome = WithRejects.outcomeCoder(Pipeline.create(), SchemaCoder.of(TextRecords.SCHEMA));
+    CoderProperties.coderDecodeEncodeEqual(ListCoder.of(outcome), List.of(KV.of(row, null), KV.of(null, reject)));
   }
 
   @Test
@@ -65,8 +73,9 @@ class ReadJsonRecordsTest {
     PAssert.that(
             p.apply(FileIO.match().filepattern(in + "/*"))
                 .apply(FileIO.readMatches())
-                .apply(ReadJsonRecords.withArrayKey("travel_data").withRangeBytes(16 << 10))
-                .apply(MapElements.into(TypeDescriptors.strings()).via(r -> r.source().replaceAll(".*/", "") + " " + r.record())))
+                .apply(ReadRecords.from(JsonFileRecords.of(new TextRecords(), TextRecords.SCHEMA, "travel_data").withRangeBytes(16 << 10)).countingFiles())
+                .apply(MapElements.into(TypeDescriptors.strings())
+                    .via(r -> r.getKey().getString("source").replaceAll(".*/", "") + " " + r.getKey().getString("record"))))
         .containsInAnyOrder(expected);
     PipelineResult result = p.run();
     result.waitUntilFinish();
@@ -74,6 +83,16 @@ class ReadJsonRecordsTest {
     assertThat(expected.size(), is(23_000));
     assertThat("each file counted once, however many ranges", counter(result, "files"), is(2L));
     assertThat(counter(result, EtlMetrics.READ), is(23_000L));
+  }
+
+  /** Each record as its source and its text, number, line and problem. */
+  static final class TextRecords implements RecordParser<JsonRecordReader.Record> {
+    static final Schema SCHEMA = Schema.builder().addStringField("source").addStringField("record").build();
+
+    @Override
+    public KV<Row, Reject> parse(String file, JsonRecordReader.Record record) {
+      return KV.of(Row.withSchema(SCHEMA).addValues(file, record.toString()).build(), null);
+    }
   }
 
   private static long counter(PipelineResult result, String name) {

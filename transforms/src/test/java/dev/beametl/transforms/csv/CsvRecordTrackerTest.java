@@ -4,6 +4,8 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 
+import dev.beametl.transforms.records.RecordRange;
+import dev.beametl.transforms.records.RecordTracker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Checkpoints resume exactly at the next record: reading a range in checkpointed parts gives the whole range. */
-class RecordRangeTrackerTest {
+class CsvRecordTrackerTest {
   @TempDir Path tmp;
 
   @Test
@@ -21,17 +23,17 @@ class RecordRangeTrackerTest {
     Path file = Files.writeString(tmp.resolve("f.csv"), LoanLikeCsv.file(5_000, java.util.Map.of(3L, "3,\"oops")));
     CsvFileRange whole = SplitCsvFiles.plan(file.toString(), Files.size(file), Long.MAX_VALUE).get(0);
     List<Long> numbers = new ArrayList<>();
-    RecordRangeTracker.RecordRange part = new RecordRangeTracker.RecordRange(whole.start(), whole.end());
+    RecordRange<CsvFileReader.Position> part = whole.range();
     int parts = 0;
     while (part != null) {
       parts++;
-      RecordRangeTracker tracker = new RecordRangeTracker(part);
-      RecordRangeTracker.RecordRange residual = null;
+      RecordTracker<CsvFileReader.Position> tracker = new RecordTracker<>(part);
+      RecordRange<CsvFileReader.Position> residual = null;
       try (CsvFileReader reader = whole.open(part)) {
         int claimed = 0;
         for (CsvFileReader.Record r = reader.next(); r != null; r = reader.next()) {
           if (claimed == 97) {
-            SplitResult<RecordRangeTracker.RecordRange> split = tracker.trySplit(0);
+            SplitResult<RecordRange<CsvFileReader.Position>> split = tracker.trySplit(0);
             residual = split.getResidual();
           }
           if (!tracker.tryClaim(reader.position())) {
@@ -41,7 +43,7 @@ class RecordRangeTrackerTest {
           numbers.add(r.number());
         }
         if (residual == null) {
-          tracker.tryClaim(RecordRangeTracker.END);
+          tracker.tryClaim(CsvRangeRecords.END);
           assertThat(tracker.trySplit(0), nullValue());
         }
       }
