@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.ReadableInstant;
@@ -43,7 +44,7 @@ final class CopyBinary {
       return false;
     }
     for (int i = 0; i < columnTypes.size(); i++) {
-      if (!columnTypes.get(i).equals(COLUMN_TYPES.get(schema.getField(i).getType().getTypeName()))) {
+      if (!Objects.equals(COLUMN_TYPES.get(schema.getField(i).getType().getTypeName()), columnTypes.get(i))) {
         return false;
       }
     }

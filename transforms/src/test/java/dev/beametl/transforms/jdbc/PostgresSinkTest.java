@@ -242,6 +242,7 @@ class PostgresSinkTest {
     List<String> numeric = new ArrayList<>(created);
     numeric.set(5, "numeric");
     assertThat(CopyBinary.fits(EVERY_TYPE, numeric), is(false));
+    assertThat("a missing table", CopyBinary.fits(EVERY_TYPE, java.util.Collections.nCopies(9, null)), is(false));
     assertThat("a missing column", CopyBinary.fits(EVERY_TYPE, created.subList(0, 8)), is(false));
   }
 
