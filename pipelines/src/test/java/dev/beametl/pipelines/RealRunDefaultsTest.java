@@ -8,6 +8,7 @@ import dev.beametl.options.EtlOptions;
 import dev.beametl.options.PipelineCatalog;
 import java.util.Arrays;
 import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.junit.jupiter.api.Test;
 
 /** Real runs from the command line get the DirectRunner's fast settings; the checks stay one option away. */
@@ -35,9 +36,17 @@ class RealRunDefaultsTest {
   }
 
   @Test
+  void aSparkRunKeepsWhatItCachesSerializedUnlessToldOtherwise() {
+    String[] spark = {"taxi-staging", "--runner=SparkRunner", "--input=in/*.csv", "--output=out"};
+    assertThat(parsed(spark).as(SparkPipelineOptions.class).getStorageLevel(), is("MEMORY_AND_DISK_SER"));
+    String[] memoryOnly = {"taxi-staging", "--runner=SparkRunner", "--input=in/*.csv", "--output=out", "--storageLevel=MEMORY_ONLY"};
+    assertThat(RealRunDefaults.apply(memoryOnly), arrayContaining(memoryOnly));
+  }
+
+  @Test
   void otherRunnersHelpAndTheTestsPathAreLeftAlone() {
-    String[] spark = {"taxi-staging", "--runner=SparkRunner", "--input=in/*.csv"};
-    assertThat(RealRunDefaults.apply(spark), arrayContaining(spark));
+    String[] flink = {"taxi-staging", "--runner=FlinkRunner", "--input=in/*.csv"};
+    assertThat(RealRunDefaults.apply(flink), arrayContaining(flink));
     assertThat(RealRunDefaults.apply(new String[] {"--help"}), arrayContaining("--help"));
     // What the tests (and BeamEtl.execute) parse keeps Beam's defaults: both checks on.
     EtlOptions direct = BeamEtl.parse(PipelineCatalog.find("taxi-staging").orElseThrow(), new String[] {"--input=in/*.csv", "--output=out"});
