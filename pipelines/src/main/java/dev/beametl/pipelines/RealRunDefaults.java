@@ -20,7 +20,7 @@ final class RealRunDefaults {
 
   private RealRunDefaults() {}
 
-  /** {@code args} ({@code <pipeline> --option=value ...}) with the checks off unless given. */
+  /** {@code args} ({@code <pipeline> --option=value ...}) with the real-run defaults of its runner, where not given. */
   static String[] apply(String[] args) {
     if (args.length == 0 || args[0].startsWith("-")) {
       return args;

@@ -3,7 +3,7 @@ package dev.beametl.transforms.jdbc;
 import dev.beametl.transforms.EtlMetrics;
 import dev.beametl.transforms.files.InputFiles;
 import dev.beametl.transforms.rejects.Reject;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.PGCopyOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -505,11 +505,11 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
     private transient boolean binary;
     private transient CopyBinary.FieldWriter[] writers;
     private transient String copySql;
-    private transient ByteArrayOutputStream pending;
-    private transient DataOutputStream pendingData;
     private transient StringBuilder text;
     /** The batch's COPY, open from its first row to its last; null between batches. */
-    private transient @Nullable CopyIn copy;
+    private transient @Nullable PGCopyOutputStream copy;
+    /** {@link #copy} behind a buffer of {@link #SEND_BYTES}. */
+    private transient @Nullable DataOutputStream out;
     private transient int inBatch;
 
     StageFn(JdbcTarget target, String stageTable, Schema schema, int batchSize, String counter) {
@@ -527,8 +527,6 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
       binary = CopyBinary.fits(schema, columnTypes());
       writers = binary ? CopyBinary.writers(schema) : null;
       copySql = "COPY " + stageTable + " (" + quoteAll(schema.getFieldNames()) + ") FROM STDIN WITH (FORMAT " + (binary ? "binary" : "csv") + ")";
-      pending = new ByteArrayOutputStream(SEND_BYTES + (SEND_BYTES >> 2));
-      pendingData = new DataOutputStream(pending);
       text = new StringBuilder(1024);
     }
 
@@ -559,20 +557,19 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
         return;
       }
       if (copy == null) {
-        copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
+        // The stream's own buffer is minimal: the buffer in front hands it whole pieces, sent as they are.
+        copy = new PGCopyOutputStream(connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql), 1);
+        out = new DataOutputStream(new BufferedOutputStream(copy, SEND_BYTES));
         if (binary) {
-          pendingData.write(CopyBinary.HEADER);
+          out.write(CopyBinary.HEADER);
         }
       }
       if (binary) {
-        CopyBinary.write(pendingData, row, writers);
+        CopyBinary.write(out, row, writers);
       } else {
         text.setLength(0);
         CopyCsv.append(text, row);
-        pendingData.write(text.toString().getBytes(StandardCharsets.UTF_8));
-      }
-      if (pending.size() >= SEND_BYTES) {
-        send();
+        out.write(text.toString().getBytes(StandardCharsets.UTF_8));
       }
       if (++inBatch >= batchSize) {
         commitBatch();
@@ -584,20 +581,15 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
       commitBatch();
     }
 
-    private void send() throws SQLException {
-      copy.writeToCopy(pending.toByteArray(), 0, pending.size());
-      pending.reset();
-    }
-
     private void commitBatch() throws SQLException, IOException {
       if (copy == null) {
         return;
       }
       try {
         if (binary) {
-          pendingData.write(CopyBinary.TRAILER);
+          out.write(CopyBinary.TRAILER);
         }
-        send();
+        out.flush();
         copy.endCopy();
         connection.commit();
       } catch (SQLException | IOException e) {
@@ -613,7 +605,7 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
         throw e;
       } finally {
         copy = null;
-        pending.reset();
+        out = null;
       }
       staged.inc(inBatch);
       inBatch = 0;

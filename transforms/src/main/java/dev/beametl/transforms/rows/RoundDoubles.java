@@ -36,7 +36,7 @@ public final class RoundDoubles extends PTransform<PCollection<Row>, PCollection
     }
     // Most values already have at most `scale` decimals, and rounding leaves them as they are: a
     // double equal to k / 10^scale (k far below 2^53) has that decimal as its value, so the
-    // BigDecimal (a Double.toString each: a fifth of loan-filter's CPU, bench/run-loan-filter) is
+    // BigDecimal (a Double.toString each: 5% of loan-filter's CPU, bench/run-loan-filter) is
     // not needed. Zero goes the long way: it turns -0.0 into 0.0.
     if (scale < POWERS.length && value != 0) {
       double scaled = value * POWERS[scale];
