@@ -1,12 +1,13 @@
 package dev.beametl.pipelines;
 
-import dev.beametl.options.ListingPostprocessOptions;
 import dev.beametl.options.ListingPostprocessOptions.Kind;
+import dev.beametl.options.ListingPostprocessOptions;
 import dev.beametl.transforms.files.BatchFolders;
 import dev.beametl.transforms.files.InputFiles;
 import dev.beametl.transforms.parquet.PartitionedParquetTable;
 import dev.beametl.transforms.parquet.ReadParquetRows;
 import dev.beametl.transforms.parquet.RecordToRow;
+import dev.beametl.transforms.records.SourceColumns;
 import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;
 import dev.beametl.transforms.rejects.WriteRejects;
@@ -193,7 +194,7 @@ public final class ListingPostprocess {
             .apply(
                 "DropDuplicates",
                 DropDuplicates.on(table.key())
-                    .keepingFirstBy(ReadParquetRows.SOURCE_FILE, ReadParquetRows.SOURCE_RECORD)
+                    .keepingFirstBy(SourceColumns.FILE, SourceColumns.RECORD)
                     .against(existing));
     WithRejects<Row> checked = QualityGates.rowRules(options).after(fresh, parsed.getRejects());
     fresh = checked.getOutput();

@@ -3,13 +3,13 @@ package dev.beametl.pipelines;
 import dev.beametl.options.LoanFilterOptions;
 import dev.beametl.transforms.EtlMetrics;
 import dev.beametl.transforms.csv.CsvHeaderCheck;
-import dev.beametl.transforms.csv.CsvRowParser;
 import dev.beametl.transforms.csv.ParseCsvFiles;
 import dev.beametl.transforms.files.IncrementalPlan;
 import dev.beametl.transforms.files.InputFiles;
 import dev.beametl.transforms.files.SourceLifecycle;
 import dev.beametl.transforms.jdbc.JdbcTarget;
 import dev.beametl.transforms.jdbc.PostgresSink;
+import dev.beametl.transforms.records.SourceColumns;
 import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;
 import dev.beametl.transforms.rejects.WriteRejects;
@@ -121,7 +121,7 @@ public final class LoanFilter {
     JdbcTarget target = target(options);
     run.output(target.toString());
     PostgresSink sink =
-        PostgresSink.upsert(target, CsvRowParser.SOURCE_FILE, CsvRowParser.SOURCE_RECORD).withBatchSize(options.getJdbcBatchSize());
+        PostgresSink.upsert(target, SourceColumns.FILE, SourceColumns.RECORD).withBatchSize(options.getJdbcBatchSize());
     // build() reads every input's header: take the loans' schema from a build over no input instead.
     Schema loans = build(Pipeline.create(options), options, List.of()).loans().getSchema();
     DatabaseCheck.beforeReading(run, target.toString(), () -> sink.checkTarget(loans));

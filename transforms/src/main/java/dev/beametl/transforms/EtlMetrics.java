@@ -13,6 +13,9 @@ import org.apache.beam.sdk.values.Row;
  */
 public final class EtlMetrics {
   public static final String NAMESPACE = "beam-etl";
+
+  private EtlMetrics() {}
+
   public static final String READ = "read";
   public static final String WRITTEN = "written";
   public static final String FILTERED = "filtered";
@@ -20,9 +23,7 @@ public final class EtlMetrics {
   public static final String AGGREGATED = "aggregated";
   public static final String REJECTED = "rejected";
   /** Prefix of the per-reason reject counters: {@code rejected.<reason>}. */
-  public static final String REJECTED_PREFIX = "rejected.";
-
-  private EtlMetrics() {}
+  public static final String REJECTED_PREFIX = REJECTED + ".";
 
   public static Counter read() {
     return Metrics.counter(NAMESPACE, READ);

@@ -1,14 +1,13 @@
 package dev.beametl.transforms.csv;
 
 import dev.beametl.transforms.records.RecordParser;
+import dev.beametl.transforms.records.SourceColumns;
 import dev.beametl.transforms.rejects.Reject;
+import dev.beametl.transforms.rows.Timestamps;
 import java.io.Serializable;
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -38,16 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CsvRowParser implements Serializable {
   private static final Logger LOG = LoggerFactory.getLogger(CsvRowParser.class);
-  public static final String SOURCE_FILE = "source_file";
-  public static final String SOURCE_RECORD = "source_record";
 
-  private static final DateTimeFormatter DATETIME =
-      new DateTimeFormatterBuilder()
-          .appendPattern("yyyy-MM-dd HH:mm:ss")
-          .optionalStart()
-          .appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
-          .optionalEnd()
-          .toFormatter(Locale.ROOT);
 
   private final Schema dataSchema;
   private final Schema outputSchema;
@@ -65,14 +55,7 @@ public final class CsvRowParser implements Serializable {
     this.step = step;
     this.ignoredColumns = ignoredColumns;
     this.extraColumnsAllowed = extraColumnsAllowed;
-    this.outputSchema =
-        sourceColumns
-            ? Schema.builder()
-                .addFields(dataSchema.getFields())
-                .addStringField(SOURCE_FILE)
-                .addInt64Field(SOURCE_RECORD)
-                .build()
-            : dataSchema;
+    this.outputSchema = sourceColumns ? SourceColumns.addedTo(dataSchema) : dataSchema;
   }
 
   /** A parser for {@code schema}; rejects are attributed to {@code step}. */
@@ -272,7 +255,7 @@ public final class CsvRowParser implements Serializable {
               digits(s, 0, 4), digits(s, 5, 7), digits(s, 8, 10), digits(s, 11, 13), digits(s, 14, 16), digits(s, 17, 19));
       return t.toEpochSecond(ZoneOffset.UTC) * 1000;
     }
-    return LocalDateTime.parse(s, DATETIME).toInstant(ZoneOffset.UTC).toEpochMilli();
+    return LocalDateTime.parse(s, Timestamps.SECONDS_AND_FRACTION).toInstant(ZoneOffset.UTC).toEpochMilli();
   }
 
   private static int digits(String s, int from, int to) {
@@ -318,17 +301,13 @@ public final class CsvRowParser implements Serializable {
   }
 
   private static String typeName(FieldType type) {
-    switch (type.getTypeName()) {
-      case INT32:
-        return "integer";
-      case INT64:
-        return "long integer";
-      case DOUBLE:
-        return "number";
-      case DATETIME:
-        return "timestamp (yyyy-MM-dd HH:mm:ss)";
-      default:
-        return type.getTypeName().name().toLowerCase(Locale.ROOT);
-    }
+    return switch (type.getTypeName()) {
+      case INT32 -> "integer";
+      case INT64 -> "long integer";
+      case DOUBLE -> "number";
+      case DATETIME -> "timestamp (yyyy-MM-dd HH:mm:ss)";
+      default -> type.getTypeName().name().toLowerCase(Locale.ROOT);
+    };
   }
+
 }

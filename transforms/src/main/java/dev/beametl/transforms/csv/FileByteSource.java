@@ -14,13 +14,7 @@ import org.apache.beam.sdk.io.FileSystems;
  * are opened at the offset (a seek, or a ranged GET on S3); compressed ones are decompressed and
  * the bytes before the offset skipped, so they are read whole rather than in ranges.
  */
-public final class FileByteSource implements CsvFileReader.ByteSource, Serializable {
-  private final String file;
-
-  private FileByteSource(String file) {
-    this.file = file;
-  }
-
+public record FileByteSource(String file) implements CsvFileReader.ByteSource, Serializable {
   public static FileByteSource of(String file) {
     return new FileByteSource(file);
   }

@@ -22,6 +22,9 @@ public final class ParseCsvFiles extends PTransform<PCollection<FileIO.ReadableF
   private final long rangeBytes;
 
   private ParseCsvFiles(CsvRowParser parser, long rangeBytes) {
+    if (rangeBytes < 1) {
+      throw new IllegalArgumentException("range bytes must be >= 1, got " + rangeBytes);
+    }
     this.parser = parser;
     this.rangeBytes = rangeBytes;
   }

@@ -25,7 +25,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TupleTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +42,6 @@ import org.slf4j.LoggerFactory;
  * as the sink of its rows; rejects are counted by the rejects sink.
  */
 public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.ReadableFile>, WithRejects<String>> {
-  private static final TupleTag<Reject> REJECTS = new TupleTag<>() {};
-  private static final TupleTag<String> FILES = new TupleTag<>() {};
 
   private final CsvRowParser parser;
   private final long rangeBytes;
@@ -92,7 +89,7 @@ public final class ParseCsvToFiles extends PTransform<PCollection<FileIO.Readabl
             .apply("AllFiles", Combine.globally(new ListFn()))
             .setCoder(ListCoder.of(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
             .apply("Finalize", ParDo.of(new FinalizeFn(directory, temp, extension, namedAfterInputs)));
-    return WithRejects.of(FILES, written, REJECTS, parsed.getRejects());
+    return WithRejects.of(written, parsed.getRejects());
   }
 
   /** Writes a range's rows to a temporary file; outputs its rejects, then the file (sort key, name). */

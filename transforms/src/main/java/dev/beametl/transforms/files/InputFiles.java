@@ -83,17 +83,33 @@ public final class InputFiles {
    * of work per file: a random-key {@link #read} can leave one core with most of the files.
    */
   public static PTransform<PBegin, PCollection<FileIO.ReadableFile>> readEvenly(List<String> files) {
-    return new PTransform<>() {
-      @Override
-      public PCollection<FileIO.ReadableFile> expand(PBegin begin) {
-        // Not FileIO.matchAll(): it reshuffles its output by random key, which is what this avoids.
-        return begin
-            .apply("ListFiles", Create.of(files).withCoder(StringUtf8Coder.of()))
-            .apply("Match", ParDo.of(new MatchFn()))
-            .setCoder(MetadataCoderV2.of())
-            .apply("Open", FileIO.readMatches());
-      }
-    };
+    return new Read(files, false);
+  }
+
+  /** Reads the given files (as listed by {@link #resolve}; an empty list reads nothing), spread over the workers. */
+  public static PTransform<PBegin, PCollection<FileIO.ReadableFile>> read(List<String> files) {
+    return new Read(files, true);
+  }
+
+  private static final class Read extends PTransform<PBegin, PCollection<FileIO.ReadableFile>> {
+    private final List<String> files;
+    private final boolean spread;
+
+    Read(List<String> files, boolean spread) {
+      this.files = files;
+      this.spread = spread;
+    }
+
+    @Override
+    public PCollection<FileIO.ReadableFile> expand(PBegin begin) {
+      PCollection<String> listed = begin.apply("ListFiles", Create.of(files).withCoder(StringUtf8Coder.of()));
+      PCollection<MatchResult.Metadata> matched =
+          spread
+              ? listed.apply("Spread", Reshuffle.viaRandomKey()).apply("Match", FileIO.matchAll())
+              // Not FileIO.matchAll(): it reshuffles its output by random key, which is what this avoids.
+              : listed.apply("Match", ParDo.of(new MatchFn())).setCoder(MetadataCoderV2.of());
+      return matched.apply("Open", FileIO.readMatches());
+    }
   }
 
   private static final class MatchFn extends DoFn<String, MatchResult.Metadata> {
@@ -101,19 +117,5 @@ public final class InputFiles {
     public void process(@Element String file, OutputReceiver<MatchResult.Metadata> out) throws IOException {
       out.output(FileSystems.matchSingleFileSpec(file));
     }
-  }
-
-  /** Reads the given files (as listed by {@link #resolve}; an empty list reads nothing), spread over the workers. */
-  public static PTransform<PBegin, PCollection<FileIO.ReadableFile>> read(List<String> files) {
-    return new PTransform<>() {
-      @Override
-      public PCollection<FileIO.ReadableFile> expand(PBegin begin) {
-        return begin
-            .apply("ListFiles", Create.of(files).withCoder(StringUtf8Coder.of()))
-            .apply("Spread", Reshuffle.viaRandomKey())
-            .apply("Match", FileIO.matchAll())
-            .apply("Open", FileIO.readMatches());
-      }
-    };
   }
 }

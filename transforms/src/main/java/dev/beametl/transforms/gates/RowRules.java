@@ -2,6 +2,7 @@ package dev.beametl.transforms.gates;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beametl.transforms.records.SourceColumns;
 import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;
 import java.io.Serializable;
@@ -109,10 +110,10 @@ public final class RowRules extends PTransform<PCollection<Row>, WithRejects<Row
    */
   public WithRejects<Row> after(PCollection<Row> rows, PCollection<Reject> rejects) {
     if (isEmpty()) {
-      return WithRejects.of(PASSED, rows, BROKEN, rejects);
+      return WithRejects.of(rows, rejects);
     }
     WithRejects<Row> checked = rows.apply("Rules", this);
-    return WithRejects.of(PASSED, checked.getOutput(), BROKEN, WithRejects.concat("WithRuleRejects", rejects, checked.getRejects()));
+    return WithRejects.of(checked.getOutput(), WithRejects.concat("WithRuleRejects", rejects, checked.getRejects()));
   }
 
   @Override
@@ -127,7 +128,7 @@ public final class RowRules extends PTransform<PCollection<Row>, WithRejects<Row
     PCollection<Row> passed = checked.getOutput().setRowSchema(schema);
     PCollection<Reject> rejects = checked.getRejects();
     if (unique.isEmpty()) {
-      return WithRejects.of(PASSED, passed, BROKEN, rejects);
+      return WithRejects.of(passed, rejects);
     }
     PCollectionTuple deduped =
         passed
@@ -136,7 +137,7 @@ public final class RowRules extends PTransform<PCollection<Row>, WithRejects<Row
             .apply("GroupByKey", GroupByKey.create())
             .apply("RejectDuplicates", ParDo.of(new UniqueFn(unique)).withOutputTags(PASSED, TupleTagList.of(BROKEN)));
     PCollection<Reject> allRejects = WithRejects.concat("AllRuleRejects", rejects, deduped.get(BROKEN));
-    return WithRejects.of(PASSED, deduped.get(PASSED).setRowSchema(schema), BROKEN, allRejects);
+    return WithRejects.of(deduped.get(PASSED).setRowSchema(schema), allRejects);
   }
 
   /** Refuses, before the run, rules on columns the rows do not have or ranges on non-numbers. */
@@ -162,9 +163,7 @@ public final class RowRules extends PTransform<PCollection<Row>, WithRejects<Row
   }
 
   static Reject reject(Row row, String rule, String column, String detail) {
-    String source = row.getSchema().hasField("source_file") ? row.getString("source_file") : null;
-    Object record = row.getSchema().hasField("source_record") ? row.getValue("source_record") : null;
-    return new Reject(STEP, "rule_" + rule, column, detail, source, record instanceof Number n ? n.longValue() : 0, toJson(row));
+    return new Reject(STEP, "rule_" + rule, column, detail, SourceColumns.file(row), SourceColumns.record(row), toJson(row));
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();

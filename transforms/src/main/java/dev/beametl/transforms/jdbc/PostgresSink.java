@@ -453,31 +453,21 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
   }
 
   static String sqlType(Schema.FieldType type) {
-    switch (type.getTypeName()) {
-      case INT16:
-        return "smallint";
-      case INT32:
-        return "integer";
-      case INT64:
-        return "bigint";
-      case FLOAT:
-        return "real";
-      case DOUBLE:
-        return "double precision";
-      case DECIMAL:
-        return "numeric";
-      case BOOLEAN:
-        return "boolean";
-      case DATETIME:
-        return "timestamp";
-      case STRING:
-        return "text";
-      case BYTES:
-        return "bytea";
-      default:
-        throw new IllegalArgumentException("no PostgreSQL column type for " + type);
-    }
+    return switch (type.getTypeName()) {
+      case INT16 -> "smallint";
+      case INT32 -> "integer";
+      case INT64 -> "bigint";
+      case FLOAT -> "real";
+      case DOUBLE -> "double precision";
+      case DECIMAL -> "numeric";
+      case BOOLEAN -> "boolean";
+      case DATETIME -> "timestamp";
+      case STRING -> "text";
+      case BYTES -> "bytea";
+      default -> throw new IllegalArgumentException("no PostgreSQL column type for " + type);
+    };
   }
+
 
   static String quote(String identifier) {
     return '"' + identifier.replace("\"", "\"\"") + '"';

@@ -1,6 +1,6 @@
 package dev.beametl.transforms.jdbc;
 
-import dev.beametl.transforms.csv.CsvRowParser;
+import dev.beametl.transforms.records.SourceColumns;
 import dev.beametl.transforms.rejects.Reject;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
@@ -34,22 +34,10 @@ final class RejectUnstorable {
       Object value = row.getValue(i);
       String problem = value == null ? null : problem(value);
       if (problem != null) {
-        return new Reject(step, REASON, schema.getField(i).getName(), problem, source(row), record(row), asText(row));
+        return new Reject(step, REASON, schema.getField(i).getName(), problem, SourceColumns.file(row), SourceColumns.record(row), asText(row));
       }
     }
     return null;
-  }
-
-  private static @Nullable String source(Row row) {
-    return row.getSchema().hasField(CsvRowParser.SOURCE_FILE) ? row.getString(CsvRowParser.SOURCE_FILE) : null;
-  }
-
-  private static long record(Row row) {
-    if (!row.getSchema().hasField(CsvRowParser.SOURCE_RECORD)) {
-      return 0;
-    }
-    Long record = row.getInt64(CsvRowParser.SOURCE_RECORD);
-    return record == null ? 0 : record;
   }
 
   /** The row as it was about to be loaded, in the COPY's CSV form. */

@@ -112,6 +112,9 @@ public final class PartitionedParquetTable {
     private final int filesPerPartition;
 
     private Append(PartitionedParquetTable table, String fileTag, int filesPerPartition) {
+      if (filesPerPartition < 1) {
+        throw new IllegalArgumentException("files per partition must be >= 1, got " + filesPerPartition);
+      }
       this.table = table;
       this.fileTag = fileTag;
       this.filesPerPartition = filesPerPartition;
@@ -119,9 +122,6 @@ public final class PartitionedParquetTable {
 
     /** Files written into each partition by this append (default 1). */
     public Append withFilesPerPartition(int files) {
-      if (files < 1) {
-        throw new IllegalArgumentException("files per partition must be >= 1, got " + files);
-      }
       return new Append(table, fileTag, files);
     }
 

@@ -2,6 +2,7 @@ package dev.beametl.transforms.parquet;
 
 import dev.beametl.transforms.EtlMetrics;
 import dev.beametl.transforms.records.ReadRecords;
+import dev.beametl.transforms.records.SourceColumns;
 import dev.beametl.transforms.rejects.Reject;
 import dev.beametl.transforms.rejects.WithRejects;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * Reads Parquet files into typed rows ({@link RecordToRow}), one file per element, each file with
@@ -30,12 +30,8 @@ import org.apache.beam.sdk.values.TupleTag;
  * compares against: any problem fails the run, naming the file, instead of being rejected.
  */
 public final class ReadParquetRows extends PTransform<PCollection<FileIO.ReadableFile>, WithRejects<Row>> {
-  public static final String SOURCE_FILE = "source_file";
-  public static final String SOURCE_RECORD = "source_record";
   public static final String UNREADABLE_FILE = "unreadable_file";
 
-  private static final TupleTag<Row> ROWS = new TupleTag<>() {};
-  private static final TupleTag<Reject> REJECTS = new TupleTag<>() {};
 
   private final RecordToRow converter;
   private final boolean sourceColumns;
@@ -67,10 +63,7 @@ public final class ReadParquetRows extends PTransform<PCollection<FileIO.Readabl
   }
 
   public Schema outputSchema() {
-    if (!sourceColumns) {
-      return converter.schema();
-    }
-    return Schema.builder().addFields(converter.schema().getFields()).addStringField(SOURCE_FILE).addInt64Field(SOURCE_RECORD).build();
+    return sourceColumns ? SourceColumns.addedTo(converter.schema()) : converter.schema();
   }
 
   @Override
@@ -81,7 +74,7 @@ public final class ReadParquetRows extends PTransform<PCollection<FileIO.Readabl
             files
                 .apply("ReadRecords", ParDo.of(new ReadFileFn(this)))
                 .setCoder(WithRejects.outcomeCoder(files.getPipeline(), SchemaCoder.of(outputSchema()))));
-    return WithRejects.of(ROWS, read.getOutput().setRowSchema(outputSchema()), REJECTS, read.getRejects());
+    return WithRejects.of(read.getOutput().setRowSchema(outputSchema()), read.getRejects());
   }
 
   /** Reads a file whole (no byte position a checkpoint could resume at) with the one record loop. */

@@ -87,40 +87,7 @@ final class RowReadSupport extends ReadSupport<Row> {
       this.schema = schema;
       this.converters = new Converter[requested.getFieldCount()];
       for (int i = 0; i < converters.length; i++) {
-        int field = schema.indexOf(requested.getType(i).getName());
-        boolean datetime = schema.getField(field).getType().getTypeName() == Schema.TypeName.DATETIME;
-        converters[i] =
-            new PrimitiveConverter() {
-              @Override
-              public void addLong(long value) {
-                values[field] = datetime ? new Instant(value) : (Object) value;
-              }
-
-              @Override
-              public void addInt(int value) {
-                values[field] = value;
-              }
-
-              @Override
-              public void addDouble(double value) {
-                values[field] = value;
-              }
-
-              @Override
-              public void addFloat(float value) {
-                values[field] = value;
-              }
-
-              @Override
-              public void addBoolean(boolean value) {
-                values[field] = value;
-              }
-
-              @Override
-              public void addBinary(Binary value) {
-                values[field] = value.toStringUsingUTF8();
-              }
-            };
+        converters[i] = converter(schema.indexOf(requested.getType(i).getName()));
       }
       this.root =
           new GroupConverter() {
@@ -137,6 +104,20 @@ final class RowReadSupport extends ReadSupport<Row> {
             @Override
             public void end() {}
           };
+    }
+
+    /** The converter of one column: Parquet calls only the add method of the column's type (checked in init). */
+    private PrimitiveConverter converter(int field) {
+      return switch (schema.getField(field).getType().getTypeName()) {
+        case DATETIME -> new PrimitiveConverter() { @Override public void addLong(long v) { values[field] = new Instant(v); } };
+        case INT64 -> new PrimitiveConverter() { @Override public void addLong(long v) { values[field] = v; } };
+        case INT32 -> new PrimitiveConverter() { @Override public void addInt(int v) { values[field] = v; } };
+        case DOUBLE -> new PrimitiveConverter() { @Override public void addDouble(double v) { values[field] = v; } };
+        case FLOAT -> new PrimitiveConverter() { @Override public void addFloat(float v) { values[field] = v; } };
+        case BOOLEAN -> new PrimitiveConverter() { @Override public void addBoolean(boolean v) { values[field] = v; } };
+        case STRING -> new PrimitiveConverter() { @Override public void addBinary(Binary v) { values[field] = v.toStringUsingUTF8(); } };
+        default -> throw new IllegalArgumentException("no Parquet decoding for " + schema.getField(field));
+      };
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.beametl.transforms.rejects;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import org.apache.beam.sdk.schemas.JavaFieldSchema;
 import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
@@ -35,8 +37,8 @@ public final class Reject {
       @Nullable String source,
       long record,
       @Nullable String original) {
-    this.step = step;
-    this.reason = reason;
+    this.step = Objects.requireNonNull(step, "step");
+    this.reason = Objects.requireNonNull(reason, "reason");
     this.column = column;
     this.detail = detail;
     this.source = source;
@@ -46,22 +48,16 @@ public final class Reject {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    if (!(o instanceof Reject)) {
-      return false;
-    }
-    Reject r = (Reject) o;
-    return record == r.record
-        && step.equals(r.step)
-        && reason.equals(r.reason)
-        && Objects.equals(column, r.column)
-        && Objects.equals(detail, r.detail)
-        && Objects.equals(source, r.source)
-        && Objects.equals(original, r.original);
+    return o instanceof Reject r && fields().equals(r.fields());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(step, reason, column, source, record);
+    return fields().hashCode();
+  }
+
+  private List<Object> fields() {
+    return Arrays.asList(step, reason, column, detail, source, record, original);
   }
 
   @Override

@@ -24,22 +24,20 @@ import org.apache.beam.sdk.values.TupleTag;
 
 /** The typed result of a step that can fail: what it produced, and what it refused. */
 public final class WithRejects<T> implements POutput {
-  private final TupleTag<T> outputTag;
+  // The names of the two outputs, as Beam's own results (e.g. WriteFilesResult) name theirs.
+  private static final TupleTag<?> OUTPUT_NAME = new TupleTag<>("output");
+  private static final TupleTag<?> REJECTS_NAME = new TupleTag<>("rejects");
+
   private final PCollection<T> output;
-  private final TupleTag<Reject> rejectsTag;
   private final PCollection<Reject> rejects;
 
-  private WithRejects(
-      TupleTag<T> outputTag, PCollection<T> output, TupleTag<Reject> rejectsTag, PCollection<Reject> rejects) {
-    this.outputTag = outputTag;
+  private WithRejects(PCollection<T> output, PCollection<Reject> rejects) {
     this.output = output;
-    this.rejectsTag = rejectsTag;
     this.rejects = rejects;
   }
 
-  public static <T> WithRejects<T> of(
-      TupleTag<T> outputTag, PCollection<T> output, TupleTag<Reject> rejectsTag, PCollection<Reject> rejects) {
-    return new WithRejects<>(outputTag, output, rejectsTag, rejects);
+  public static <T> WithRejects<T> of(PCollection<T> output, PCollection<Reject> rejects) {
+    return new WithRejects<>(output, rejects);
   }
 
   /**
@@ -56,7 +54,7 @@ public final class WithRejects<T> implements POutput {
         outcomes
             .apply("Materialize", Materialize.inBatches())
             .apply("ValuesAndRejects", ParDo.of(new SplitFn<T>(values)).withOutputTags(values, TupleTagList.of(REJECTS)));
-    return of(values, split.get(values).setCoder(nonNull(coder.getKeyCoder())), REJECTS, split.get(REJECTS).setCoder(nonNull(coder.getValueCoder())));
+    return of(split.get(values).setCoder(nonNull(coder.getKeyCoder())), split.get(REJECTS).setCoder(nonNull(coder.getValueCoder())));
   }
 
   /** The coder of a step's one output before {@link #split}: a value or a reject, the other side null. */
@@ -112,7 +110,7 @@ public final class WithRejects<T> implements POutput {
 
   @Override
   public Map<TupleTag<?>, PValue> expand() {
-    return Map.of(outputTag, output, rejectsTag, rejects);
+    return Map.of(OUTPUT_NAME, output, REJECTS_NAME, rejects);
   }
 
   @Override

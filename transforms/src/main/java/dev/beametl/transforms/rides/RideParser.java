@@ -20,18 +20,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beametl.transforms.rows.Timestamps;
 import dev.beametl.transforms.stations.StationTable;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
-import java.time.format.ResolverStyle;
-import java.time.temporal.ChronoField;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -52,16 +51,6 @@ public final class RideParser {
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
           .build();
-
-  /** {@code yyyy-MM-dd HH:mm:ss.SSS}; the fraction may have 0 to 9 digits. */
-  private static final DateTimeFormatter STATUS_TIME =
-      new DateTimeFormatterBuilder()
-          .appendPattern("uuuu-MM-dd HH:mm:ss")
-          .optionalStart()
-          .appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
-          .optionalEnd()
-          .toFormatter(Locale.ROOT)
-          .withResolverStyle(ResolverStyle.STRICT);
 
   private static final Set<String> KNOWN = Set.of(DISTANCE, HEALTHPOINTS, LATITUDE, LONGITUDE, MAGICPOINTS, NAME, STATUSTIME);
   private static final Set<String> COMPUTED = Set.of(GROUNDSTATION, HEAVY_UTILIZATION, STATION_DISTANCE_KM);
@@ -158,36 +147,29 @@ public final class RideParser {
   }
 
   private static @Nullable Double decimal(JsonNode[] known, String name) throws InvalidRide {
-    JsonNode node = known[RideSchemas.RIDE.indexOf(name)];
-    if (node == null || node.isNull()) {
-      return null;
-    }
-    if (!node.isNumber() || !fitsDouble(node)) {
-      throw new InvalidRide("unparsable_value", name, name + " must be a number a double can hold, got " + describe(node));
-    }
-    return node.doubleValue();
+    return optional(known, name, n -> n.isNumber() && fitsDouble(n), JsonNode::doubleValue, "a number a double can hold");
   }
 
   private static @Nullable Integer integer(JsonNode[] known, String name) throws InvalidRide {
-    JsonNode node = known[RideSchemas.RIDE.indexOf(name)];
-    if (node == null || node.isNull()) {
-      return null;
-    }
-    if (!node.isNumber() || !node.canConvertToExactIntegral() || !node.canConvertToInt()) {
-      throw new InvalidRide("unparsable_value", name, name + " must be a 32-bit integer, got " + describe(node));
-    }
-    return node.intValue();
+    return optional(
+        known, name, n -> n.isNumber() && n.canConvertToExactIntegral() && n.canConvertToInt(), JsonNode::intValue, "a 32-bit integer");
   }
 
   private static @Nullable String text(JsonNode[] known, String name) throws InvalidRide {
+    return optional(known, name, JsonNode::isTextual, JsonNode::textValue, "a string");
+  }
+
+  /** A field that may be missing or null (then null), else one that {@code fits}, as {@code value} gives it. */
+  private static <T> @Nullable T optional(
+      JsonNode[] known, String name, Predicate<JsonNode> fits, Function<JsonNode, T> value, String expected) throws InvalidRide {
     JsonNode node = known[RideSchemas.RIDE.indexOf(name)];
     if (node == null || node.isNull()) {
       return null;
     }
-    if (!node.isTextual()) {
-      throw new InvalidRide("unparsable_value", name, name + " must be a string, got " + describe(node));
+    if (!fits.test(node)) {
+      throw new InvalidRide("unparsable_value", name, name + " must be " + expected + ", got " + describe(node));
     }
-    return node.textValue();
+    return value.apply(node);
   }
 
   /** Checked against {@code yyyy-MM-dd HH:mm:ss.SSS} and kept as written, so no precision is lost. */
@@ -195,7 +177,7 @@ public final class RideParser {
     String value = text(known, STATUSTIME);
     if (value != null) {
       try {
-        STATUS_TIME.parse(value);
+        Timestamps.SECONDS_AND_FRACTION.parse(value);
       } catch (DateTimeParseException e) {
         throw new InvalidRide("unparsable_value", STATUSTIME, STATUSTIME + " must look like yyyy-MM-dd HH:mm:ss.SSS, got " + describe(known[RideSchemas.RIDE.indexOf(STATUSTIME)]));
       }

@@ -6,6 +6,7 @@ import dev.beametl.transforms.EtlMetrics;
 import dev.beametl.transforms.Materialize;
 import dev.beametl.transforms.files.OutputFormat;
 import dev.beametl.transforms.files.WriteRows;
+import java.util.Objects;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
@@ -34,8 +35,8 @@ public final class WriteRides extends PTransform<PCollection<Row>, WriteFilesRes
   private final int shards;
 
   private WriteRides(String directory, OutputFormat format, int shards) {
-    this.directory = directory;
-    this.format = format;
+    this.directory = Objects.requireNonNull(directory, "directory");
+    this.format = Objects.requireNonNull(format, "format");
     this.shards = shards;
   }
 
@@ -45,6 +46,9 @@ public final class WriteRides extends PTransform<PCollection<Row>, WriteFilesRes
 
   /** A fixed number of files; 0 (the default) lets the runner choose. */
   public WriteRides withNumShards(int shards) {
+    if (shards < 0) {
+      throw new IllegalArgumentException("shards must be >= 0 (0: the runner chooses), got " + shards);
+    }
     return new WriteRides(directory, format, shards);
   }
 

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
+import dev.beametl.transforms.records.SourceColumns;
 import dev.beametl.transforms.rejects.Reject;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
@@ -50,6 +51,7 @@ class CsvRowParserTest {
     assertThat(row.getInt64("big"), is(9_000_000_000L));
     assertThat(row.getBoolean("flag"), is(true));
     assertThat(row.getDateTime("at"), is(Instant.parse("2020-06-01T00:05:09Z")));
+    assertThat(parse("7", "1", "", "", "", "2020-02-29 23:59:59.125").row.getDateTime("at"), is(Instant.parse("2020-02-29T23:59:59.125Z")));
 
     Row empty = parse("", " ", "", "", "", "").row;
     for (int i = 0; i < SCHEMA.getFieldCount(); i++) {
@@ -75,7 +77,9 @@ class CsvRowParserTest {
           {"x1", "1", "", "", "", ""}, {"1.5", "1", "", "", "", ""},
           {"1", "12k", "", "", "", ""}, {"1", "NaN", "", "", "", ""}, {"1", "1d", "", "", "", ""},
           {"1", "1", "", "1e99999999999999999999", "", ""}, {"1", "1", "", "", "yes", ""},
-          {"1", "1", "", "", "", "2020-13-01 00:00:00"}
+          {"1", "1", "", "", "", "2020-13-01 00:00:00"},
+          // A day that does not exist is refused with or without a fraction, not moved to the 29th.
+          {"1", "1", "", "", "", "2020-02-30 00:00:00"}, {"1", "1", "", "", "", "2020-02-30 00:00:00.5"}
         }) {
       Reject reject = parse(bad).reject;
       assertThat(String.join(",", bad), reject, notNullValue());
@@ -134,7 +138,7 @@ class CsvRowParserTest {
   void sourceColumnsCarryTheLineage() {
     CsvRowParser parser = CsvRowParser.of(SCHEMA, "parse").withSourceColumns();
     Row row = parse(parser.bind(HEADER), "1", "", "", "", "", "").row;
-    assertThat(row.getString(CsvRowParser.SOURCE_FILE), is("f.csv"));
-    assertThat(row.getInt64(CsvRowParser.SOURCE_RECORD), is(3L));
+    assertThat(row.getString(SourceColumns.FILE), is("f.csv"));
+    assertThat(row.getInt64(SourceColumns.RECORD), is(3L));
   }
 }
