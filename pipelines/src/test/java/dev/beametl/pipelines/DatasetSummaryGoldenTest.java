@@ -8,8 +8,8 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import dev.beametl.options.DatasetSummaryOptions;
 import dev.beametl.options.PipelineCatalog;
-import dev.beametl.testing.ParquetFiles;
 import dev.beametl.testing.Processes;
+import dev.beametl.transforms.parquet.ParquetFiles;
 import dev.beametl.transforms.report.RunReport;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -64,7 +64,7 @@ class DatasetSummaryGoldenTest {
     assertThat(report.count("groups"), is(5L));
     assertThat(report.balanced(), is(true));
 
-    List<GenericRecord> rows = ParquetFiles.read(onlyOutputFile());
+    List<GenericRecord> rows = ParquetFiles.readAll(onlyOutputFile().toString());
     assertThat(
         rows.get(0).getSchema().getFields().stream().map(Schema.Field::name).toList(),
         contains("dp", "memory_min", "memory_max", "memory_count", "percentage_max", "percentage_avg", "ratio_max"));

@@ -13,15 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.util.Utf8;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /** Reads a ride-weather output directory back (every part file) as one map per ride, for assertions. */
 final class RideOutputs {
@@ -39,7 +33,7 @@ final class RideOutputs {
     List<Map<String, Object>> rides = new ArrayList<>();
     for (Path part : parts) {
       switch (format) {
-        case PARQUET -> readParquet(part, rides);
+        case PARQUET -> rides.addAll(TaxiTestFiles.readParquetFile(part));
         case CSV -> readCsv(part, rides);
         case JSONL -> {
           for (String line : Files.readAllLines(part)) {
@@ -49,22 +43,6 @@ final class RideOutputs {
       }
     }
     return rides;
-  }
-
-  private static void readParquet(Path part, List<Map<String, Object>> rides) throws IOException {
-    try (ParquetReader<GenericRecord> reader =
-        AvroParquetReader.<GenericRecord>builder(
-                HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(part.toUri()), new Configuration()))
-            .build()) {
-      for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
-        Map<String, Object> ride = new LinkedHashMap<>();
-        for (org.apache.avro.Schema.Field f : r.getSchema().getFields()) {
-          Object v = r.get(f.name());
-          ride.put(f.name(), v instanceof Utf8 ? v.toString() : v);
-        }
-        rides.add(ride);
-      }
-    }
   }
 
   private static void readCsv(Path part, List<Map<String, Object>> rides) throws IOException {

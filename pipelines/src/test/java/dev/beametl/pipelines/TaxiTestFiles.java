@@ -1,18 +1,15 @@
 package dev.beametl.pipelines;
 
+import dev.beametl.transforms.parquet.ParquetFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /** Reads what the taxi pipelines wrote, for assertions. */
 final class TaxiTestFiles {
@@ -41,18 +38,16 @@ final class TaxiTestFiles {
     return rows;
   }
 
+  /** Every record of one Parquet file, in file order, as column -> value (strings for text). */
   static List<Map<String, Object>> readParquetFile(Path file) throws IOException {
     List<Map<String, Object>> rows = new ArrayList<>();
-    HadoopInputFile in = HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), new Configuration());
-    try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(in).build()) {
-      for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
-        Map<String, Object> row = new HashMap<>();
-        for (org.apache.avro.Schema.Field f : r.getSchema().getFields()) {
-          Object v = r.get(f.pos());
-          row.put(f.name(), v instanceof CharSequence ? v.toString() : v);
-        }
-        rows.add(row);
+    for (GenericRecord r : ParquetFiles.readAll(file.toString())) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      for (org.apache.avro.Schema.Field f : r.getSchema().getFields()) {
+        Object v = r.get(f.pos());
+        row.put(f.name(), v instanceof CharSequence ? v.toString() : v);
       }
+      rows.add(row);
     }
     return rows;
   }

@@ -2,6 +2,8 @@ package dev.beametl.transforms.parquet;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -127,6 +129,17 @@ public final class ParquetFiles {
   /** Opens a file named by path, for tests and tools. */
   public static Reader open(String path, @Nullable Set<String> columns) throws IOException {
     return open(FileSystems.matchSingleFileSpec(path), columns);
+  }
+
+  /** Every record of a file named by path, in file order: for small files (tests, tools). */
+  public static List<GenericRecord> readAll(String path) throws IOException {
+    List<GenericRecord> records = new ArrayList<>();
+    try (Reader reader = open(path, null)) {
+      for (GenericRecord r = reader.next(); r != null; r = reader.next()) {
+        records.add(r);
+      }
+    }
+    return records;
   }
 
   private static final class Builder<T> extends ParquetReader.Builder<T> {

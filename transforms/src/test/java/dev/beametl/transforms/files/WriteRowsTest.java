@@ -9,7 +9,7 @@ import static org.hamcrest.Matchers.is;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.beametl.testing.ParquetFiles;
+import dev.beametl.transforms.parquet.ParquetFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +60,7 @@ class WriteRowsTest {
   @Test
   void parquetKeepsTypesNullsAndTimestamps() throws IOException {
     write(ROWS, WriteRows.to(out(), OutputFormat.PARQUET).withNumShards(1));
-    List<GenericRecord> records = ParquetFiles.read(onlyFile(".parquet"));
+    List<GenericRecord> records = ParquetFiles.readAll(onlyFile(".parquet").toString());
 
     assertThat(
         records.stream().map(WriteRowsTest::fields).toList(),
@@ -116,7 +116,7 @@ class WriteRowsTest {
     List<String> expected = new ArrayList<>(rows.stream().map(r -> r.getString("name") + "|" + r.getInt64("count")).toList());
     expected.sort(WriteRowsTest::compareKey);
     List<String> written =
-        ParquetFiles.read(onlyFile(".parquet")).stream().map(r -> String.valueOf(r.get("name")) + "|" + r.get("count")).toList();
+        ParquetFiles.readAll(onlyFile(".parquet").toString()).stream().map(r -> String.valueOf(r.get("name")) + "|" + r.get("count")).toList();
     assertThat(written, equalTo(expected));
   }
 
@@ -126,7 +126,7 @@ class WriteRowsTest {
     assertThat(Files.readString(onlyFile(".csv")), is("name,count,small,amount,flag,at\n"));
 
     write(List.of(), WriteRows.to(tmp.resolve("parquet").toString(), OutputFormat.PARQUET).sortedBy(List.of("name")));
-    assertThat(ParquetFiles.read(tmp.resolve("parquet/part-00000-of-00001.parquet")), is(empty()));
+    assertThat(ParquetFiles.readAll(tmp.resolve("parquet/part-00000-of-00001.parquet").toString()), is(empty()));
   }
 
   @Test
