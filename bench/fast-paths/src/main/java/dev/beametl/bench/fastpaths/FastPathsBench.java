@@ -1,0 +1,50 @@
+package dev.beametl.bench.fastpaths;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One part of {@code bench/run-fast-paths}, which runs each part in a JVM of its own:
+ * <pre>
+ *   FastPathsBench csv --sample=FILE --work=DIR [--megabytes=300] [--runs=5]
+ *   FastPathsBench parquet --runner=direct|spark --staging=DIR [--runs=3]
+ *   FastPathsBench combine --runner=direct|spark [--rows=2000000] [--runs=3]
+ * </pre>
+ */
+public final class FastPathsBench {
+  private FastPathsBench() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0) {
+      throw new IllegalArgumentException("usage: FastPathsBench csv|parquet|combine --option=value ...");
+    }
+    Map<String, String> opts = new LinkedHashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      String[] kv = args[i].replaceFirst("^--", "").split("=", 2);
+      if (kv.length != 2) {
+        throw new IllegalArgumentException("expected --name=value, got " + args[i]);
+      }
+      opts.put(kv[0], kv[1]);
+    }
+    switch (args[0]) {
+      case "csv" -> CsvBench.run(Path.of(required(opts, "sample")), Path.of(required(opts, "work")),
+          Long.parseLong(opts.getOrDefault("megabytes", "300")), Integer.parseInt(opts.getOrDefault("runs", "5")));
+      case "parquet" -> ParquetBench.run(required(opts, "runner"), Path.of(required(opts, "staging")),
+          Integer.parseInt(opts.getOrDefault("runs", "3")));
+      case "combine" -> CombineBench.run(required(opts, "runner"), Long.parseLong(opts.getOrDefault("rows", "2000000")),
+          Integer.parseInt(opts.getOrDefault("runs", "3")));
+      default -> throw new IllegalArgumentException("unknown part " + args[0] + " (csv, parquet, combine)");
+    }
+    // Spark's context (kept for the whole sitting) holds non-daemon threads.
+    System.exit(0);
+  }
+
+  private static String required(Map<String, String> opts, String name) {
+    String value = opts.get(name);
+    if (value == null) {
+      throw new IllegalArgumentException("--" + name + " is required");
+    }
+    return value;
+  }
+}
