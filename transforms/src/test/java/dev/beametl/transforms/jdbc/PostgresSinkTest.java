@@ -164,6 +164,35 @@ class PostgresSinkTest {
     assertThat(content("sink_retried"), containsInAnyOrder("a.csv|1|1.0|x|1970-01-01 00:00:00", "a.csv|2|2.0|y|1970-01-01 00:00:00"));
   }
 
+  @Test
+  void aRetriedBundleMeetingAnEarlierRunsRowsUpdatesThemOnce() throws Exception {
+    pg.execute("DROP TABLE IF EXISTS sink_retried_update");
+    load("sink_retried_update", 10, row(1, 1.0, "old"));
+    PostgresSink sink =
+        PostgresSink.upsert(JdbcTarget.of(pg.jdbcUrl(), PostgresServer.USER, "JDBC_PASSWORD", "sink_retried_update"), "file", "record");
+    try (PostgresSink.Publication publication = sink.prepare()) {
+      publication.createTables(SCHEMA);
+      Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+      p.apply(Create.of(List.of(row(1, 2.0, "new"), row(2, 3.0, "added"))).withRowSchema(SCHEMA)).apply(sink);
+      p.run().waitUntilFinish();
+      pg.execute("INSERT INTO sink_retried_update_beam_etl_stage SELECT * FROM sink_retried_update_beam_etl_stage WHERE record = 2");
+      assertThat(publication.publish(2, "test", "run-2", List.of()), is(2L));
+    }
+    assertThat(
+        content("sink_retried_update"),
+        containsInAnyOrder("a.csv|1|2.0|new|1970-01-01 00:00:00", "a.csv|2|3.0|added|1970-01-01 00:00:00"));
+  }
+
+  @Test
+  void anUpsertIntoATableWithoutAUniqueKeyIsRefused() throws Exception {
+    // A plain INSERT would load it; the upsert cannot (ON CONFLICT needs the key's unique index), and a
+    // bundle staged twice would go in twice.
+    pg.execute("DROP TABLE IF EXISTS sink_no_key");
+    pg.execute("CREATE TABLE sink_no_key (file text NOT NULL, record bigint NOT NULL, amount double precision, note text, at timestamp)");
+    assertThrows(Exception.class, () -> load("sink_no_key", 10, row(1, 1.0, "x")));
+    assertThat(content("sink_no_key"), empty());
+  }
+
   static final Schema EVERY_TYPE =
       Schema.builder()
           .addStringField("file")
