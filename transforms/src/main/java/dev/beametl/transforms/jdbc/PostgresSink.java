@@ -3,9 +3,6 @@ package dev.beametl.transforms.jdbc;
 import dev.beametl.transforms.EtlMetrics;
 import dev.beametl.transforms.files.InputFiles;
 import dev.beametl.transforms.rejects.Reject;
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,7 +25,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.PGCopyOutputStream;
+import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -535,9 +532,9 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
 
   /**
    * COPYs each batch into the staging table and commits it; the merge is the driver's, at publish.
-   * A batch's rows are encoded as they come and sent in pieces of {@link #SEND_BYTES}, so memory
-   * holds a piece, not a batch. Binary ({@link CopyBinary}) when the staging table's columns have
-   * the types beam-etl creates, else CSV text ({@link CopyCsv}, for a table created otherwise).
+   * A batch's rows are encoded as they come and sent in pieces of about {@link #SEND_BYTES}, so
+   * memory holds a piece, not a batch. Binary ({@link CopyBinary}) when the staging table's columns
+   * have the types beam-etl creates, else CSV text ({@link CopyCsv}, for a table created otherwise).
    * Outputs the rows PostgreSQL cannot store, as rejects.
    */
   private static final class StageFn extends DoFn<Row, Reject> {
@@ -553,9 +550,9 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
     private transient String copySql;
     private transient StringBuilder text;
     /** The batch's COPY, open from its first row to its last; null between batches. */
-    private transient @Nullable PGCopyOutputStream copy;
-    /** {@link #copy} behind a buffer of {@link #SEND_BYTES}. */
-    private transient @Nullable DataOutputStream out;
+    private transient @Nullable CopyIn copy;
+    /** What is encoded and not sent yet. */
+    private transient CopyBinary.Buffer pending;
     private transient int inBatch;
 
     StageFn(JdbcTarget target, String stageTable, Schema schema, int batchSize, String counter) {
@@ -574,6 +571,7 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
       writers = binary ? CopyBinary.writers(schema) : null;
       copySql = "COPY " + stageTable + " (" + quoteAll(schema.getFieldNames()) + ") FROM STDIN WITH (FORMAT " + (binary ? "binary" : "csv") + ")";
       text = new StringBuilder(1024);
+      pending = new CopyBinary.Buffer(SEND_BYTES + (1 << 16));
     }
 
     /** The staging table's column types for the schema's fields, in field order. */
@@ -596,49 +594,55 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
     }
 
     @ProcessElement
-    public void process(@Element Row row, OutputReceiver<Reject> unstorable) throws SQLException, IOException {
+    public void process(@Element Row row, OutputReceiver<Reject> unstorable) throws SQLException {
       Reject reject = RejectUnstorable.check(row, "load");
       if (reject != null) {
         unstorable.output(reject);
         return;
       }
       if (copy == null) {
-        // The stream's own buffer is minimal: the buffer in front hands it whole pieces, sent as they are.
-        copy = new PGCopyOutputStream(connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql), 1);
-        out = new DataOutputStream(new BufferedOutputStream(copy, SEND_BYTES));
+        copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
         if (binary) {
-          out.write(CopyBinary.HEADER);
+          pending.raw(CopyBinary.HEADER);
         }
       }
       if (binary) {
-        CopyBinary.write(out, row, writers);
+        CopyBinary.write(pending, row, writers);
       } else {
         text.setLength(0);
         CopyCsv.append(text, row);
-        out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+        pending.raw(text.toString().getBytes(StandardCharsets.UTF_8));
+      }
+      if (pending.size() >= SEND_BYTES) {
+        send();
       }
       if (++inBatch >= batchSize) {
         commitBatch();
       }
     }
 
+    private void send() throws SQLException {
+      copy.writeToCopy(pending.array(), 0, pending.size());
+      pending.clear();
+    }
+
     @FinishBundle
-    public void finishBundle() throws SQLException, IOException {
+    public void finishBundle() throws SQLException {
       commitBatch();
     }
 
-    private void commitBatch() throws SQLException, IOException {
+    private void commitBatch() throws SQLException {
       if (copy == null) {
         return;
       }
       try {
         if (binary) {
-          out.write(CopyBinary.TRAILER);
+          pending.raw(CopyBinary.TRAILER);
         }
-        out.flush();
+        send();
         copy.endCopy();
         connection.commit();
-      } catch (SQLException | IOException e) {
+      } catch (SQLException e) {
         try {
           if (copy.isActive()) {
             copy.cancelCopy();
@@ -651,7 +655,7 @@ public final class PostgresSink extends PTransform<PCollection<Row>, PCollection
         throw e;
       } finally {
         copy = null;
-        out = null;
+        pending.clear();
       }
       staged.inc(inBatch);
       inBatch = 0;

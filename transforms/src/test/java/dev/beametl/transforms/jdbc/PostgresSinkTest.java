@@ -276,6 +276,23 @@ class PostgresSinkTest {
   }
 
   @Test
+  void aBatchSentInSeveralPiecesLoadsWhole() throws Exception {
+    pg.execute("DROP TABLE IF EXISTS sink_pieces");
+    // 12 rows of 200 KB in one batch: the COPY goes out in pieces of about 1 MiB, the last row of one
+    // piece ending where the next starts.
+    Row[] rows = new Row[12];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = row(i, i + 0.5, String.valueOf((char) ('a' + i)).repeat(200_000));
+    }
+    load("sink_pieces", 100, rows);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < rows.length; i++) {
+      expected.add("a.csv|" + i + "|" + (i + 0.5) + "|" + rows[i].getString("note") + "|1970-01-01 00:00:00");
+    }
+    assertThat(content("sink_pieces"), containsInAnyOrder(expected.toArray()));
+  }
+
+  @Test
   void refusesKeysThatAreNotColumns() {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
     assertThrows(
