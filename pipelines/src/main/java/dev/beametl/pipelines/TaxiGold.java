@@ -51,7 +51,7 @@ public final class TaxiGold {
   public static final String DEFAULT_TABLE = TaxiGoldOptions.DEFAULT_TABLE;
 
   /** The staging columns the gold needs: only these are decoded from Parquet. */
-  static final Schema INPUT =
+  public static final Schema INPUT =
       Schema.builder()
           .addNullableInt64Field("pulocationid")
           .addNullableInt64Field("trip_type")
@@ -62,13 +62,13 @@ public final class TaxiGold {
           .addNullableDoubleField("total_amount")
           .build();
 
-  static final List<String> KEYS = List.of("pulocationid", "trip_type", "payment_type");
+  public static final List<String> KEYS = List.of("pulocationid", "trip_type", "payment_type");
 
   /** TLC files give money in cents and distances in hundredths of a mile: sums keep that scale. */
   static final int SUM_DECIMALS = 2;
 
   /** The gold: the original's sum of fares, plus the trip count and the other sums. */
-  static final AggregateSpec TOTALS =
+  public static final AggregateSpec TOTALS =
       AggregateSpec.groupBy(KEYS.toArray(String[]::new))
           .sum("fare_amount", "total_fare_amount")
           .count("trip_count")

@@ -1,5 +1,6 @@
 package dev.beametl.bench.fastpaths;
 
+import dev.beametl.pipelines.TaxiGold;
 import dev.beametl.transforms.aggregate.Aggregate;
 import dev.beametl.transforms.aggregate.AggregateFn;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ final class CombineBench {
   private static PCollection<Row> combinePerKey(PCollection<Row> trips) {
     AggregateFn fn = AggregateFn.of(Trips.TOTALS, Trips.COLUMNS);
     Schema output = fn.outputSchema();
-    Schema keys = new Schema(output.getFields().subList(0, Trips.KEYS.length));
+    Schema keys = new Schema(output.getFields().subList(0, TaxiGold.KEYS.size()));
     return trips
         .apply("KeyByGroup", ParDo.of(new KeyFn(keys)))
         .setCoder(KvCoder.of(RowCoder.of(keys), RowCoder.of(Trips.COLUMNS)))

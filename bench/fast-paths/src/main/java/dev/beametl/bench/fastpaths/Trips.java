@@ -1,36 +1,19 @@
 package dev.beametl.bench.fastpaths;
 
+import dev.beametl.pipelines.TaxiGold;
 import dev.beametl.transforms.aggregate.AggregateSpec;
 import java.util.SplittableRandom;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.Row;
 
-/** taxi-gold's aggregate, as {@code TaxiGold} defines it (the Parquet bench checks both give the same gold), and trips made up for it. */
+/** taxi-gold's aggregate ({@code TaxiGold}'s own) (the Parquet bench checks both give the same gold), and trips made up for it. */
 final class Trips {
   /** The staging columns the gold reads. */
-  static final Schema COLUMNS =
-      Schema.builder()
-          .addNullableInt64Field("pulocationid")
-          .addNullableInt64Field("trip_type")
-          .addNullableInt64Field("payment_type")
-          .addNullableDoubleField("fare_amount")
-          .addNullableDoubleField("trip_distance")
-          .addNullableDoubleField("tip_amount")
-          .addNullableDoubleField("total_amount")
-          .build();
-
-  static final String[] KEYS = {"pulocationid", "trip_type", "payment_type"};
+  static final Schema COLUMNS = TaxiGold.INPUT;
 
   /** Counts each group's trips as {@code trip_count}: their sum over the groups is the rows aggregated. */
-  static final AggregateSpec TOTALS =
-      AggregateSpec.groupBy(KEYS)
-          .sum("fare_amount", "total_fare_amount")
-          .count("trip_count")
-          .sum("trip_distance", "total_trip_distance")
-          .sum("tip_amount", "total_tip_amount")
-          .sum("total_amount", "total_amount")
-          .sumsRoundedTo(2);
+  static final AggregateSpec TOTALS = TaxiGold.TOTALS;
 
   private Trips() {}
 
