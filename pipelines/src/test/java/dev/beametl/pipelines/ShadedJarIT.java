@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -30,7 +31,13 @@ class ShadedJarIT {
   record Result(int status, String output) {}
 
   static Result exec(List<String> command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    return exec(command, Map.of());
+  }
+
+  static Result exec(List<String> command, Map<String, String> environment) throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    Process p = builder.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
       p.destroyForcibly();
@@ -66,6 +73,36 @@ class ShadedJarIT {
     Result unknown = exec(List.of("java", "-jar", JAR.toString(), "nope"));
     assertThat(unknown.status(), is(BeamEtl.BAD_ARGUMENTS));
     assertThat(unknown.output(), containsString("unknown pipeline 'nope'"));
+  }
+
+  @Test
+  void scriptWritesAClassArchiveOnceThenStartsFromIt() throws Exception {
+    Path archive = JAR.resolveSibling("beam-etl-direct.jsa");
+    Files.deleteIfExists(archive);
+    Files.deleteIfExists(archive.resolveSibling("beam-etl-direct.jsa.failed"));
+    Result first = exec(taxiStaging("first"));
+    assertThat(first.output(), first.status(), is(0));
+    assertThat(first.output(), containsString("beam-etl: writing " + archive));
+    assertThat(Files.exists(archive), is(true));
+
+    Path classes = tmp.resolve("classes.log");
+    Result second = exec(taxiStaging("second"), Map.of("JAVA_OPTS", "-Xlog:class+load=info:file=" + classes));
+    assertThat(second.output(), second.status(), is(0));
+    assertThat(second.output(), containsString("taxi-staging SUCCEEDED"));
+    assertThat(second.output(), not(containsString("beam-etl: writing")));
+    assertThat("the JVM's CDS messages are kept quiet", second.output(), not(containsString("[cds]")));
+    List<String> beamEtlClasses = Files.readAllLines(classes).stream().filter(l -> l.contains(" " + BeamEtl.class.getName() + " ")).toList();
+    assertThat(beamEtlClasses.toString(), beamEtlClasses.get(0), containsString("source: shared objects file"));
+  }
+
+  private List<String> taxiStaging(String name) {
+    return List.of(
+        Processes.repoRoot().resolve("scripts/beam-etl").toString(),
+        "taxi-staging",
+        "--input=" + Processes.repoRoot().resolve("samples/taxi/green_tripdata_2020-06-sample.csv"),
+        "--output=" + tmp.resolve(name),
+        "--rejects=" + tmp.resolve(name + "-rejects.jsonl"),
+        "--runReport=" + tmp.resolve(name + "-report.json"));
   }
 
   @Test
