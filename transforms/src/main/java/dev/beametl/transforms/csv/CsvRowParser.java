@@ -276,6 +276,10 @@ public final class CsvRowParser implements Serializable {
    * zero ({@code 1e-400}). The one decimal parser of every text input.
    */
   public static double parseDecimal(String s) {
+    double plain = plainDecimal(s);
+    if (!Double.isNaN(plain)) {
+      return plain;
+    }
     boolean nonZeroDigit = false;
     boolean inExponent = false;
     for (int i = 0; i < s.length(); i++) {
@@ -291,6 +295,50 @@ public final class CsvRowParser implements Serializable {
       throw new OutOfRangeException(s);
     }
     return value;
+  }
+
+  /** 10^0 to 10^15, each exactly a double. */
+  private static final double[] POWERS_OF_TEN = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
+  /**
+   * The value of {@code [+-]digits[.digits]} with at most 15 digits, NaN for any other text (which
+   * {@link Double#parseDouble} then reads). The digits as a whole number {@code m} and the power
+   * {@code 10^k} of the fraction's length are both exact doubles, so IEEE division rounds {@code m
+   * / 10^k} to the nearest double exactly as {@code parseDouble} rounds the decimal: the same bits,
+   * in a quarter of the time (docs/reading-csv.md, "Numbers").
+   */
+  private static double plainDecimal(String s) {
+    int n = s.length();
+    int i = 0;
+    boolean negative = false;
+    if (n > 0 && (s.charAt(0) == '-' || s.charAt(0) == '+')) {
+      negative = s.charAt(0) == '-';
+      i = 1;
+    }
+    long digits = 0;
+    int count = 0;
+    int fraction = -1;
+    for (; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        if (++count > 15) {
+          return Double.NaN;
+        }
+        digits = digits * 10 + (c - '0');
+        if (fraction >= 0) {
+          fraction++;
+        }
+      } else if (c == '.' && fraction < 0) {
+        fraction = 0;
+      } else {
+        return Double.NaN;
+      }
+    }
+    if (count == 0) {
+      return Double.NaN;
+    }
+    double value = fraction > 0 ? digits / POWERS_OF_TEN[fraction] : digits;
+    return negative ? -value : value;
   }
 
   /** A well-formed number that a double cannot hold. */

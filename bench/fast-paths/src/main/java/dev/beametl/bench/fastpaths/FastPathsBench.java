@@ -10,6 +10,7 @@ import java.util.Map;
  *   FastPathsBench csv --sample=FILE --work=DIR [--megabytes=300] [--runs=5]
  *   FastPathsBench parquet --runner=direct|spark --staging=DIR [--runs=3]
  *   FastPathsBench combine --runner=direct|spark [--rows=2000000] [--runs=3]
+ *   FastPathsBench decimals --sample=FILE [--count=20000000] [--runs=5]
  * </pre>
  */
 public final class FastPathsBench {
@@ -17,7 +18,7 @@ public final class FastPathsBench {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      throw new IllegalArgumentException("usage: FastPathsBench csv|parquet|combine --option=value ...");
+      throw new IllegalArgumentException("usage: FastPathsBench csv|parquet|combine|decimals --option=value ...");
     }
     Map<String, String> opts = new LinkedHashMap<>();
     for (int i = 1; i < args.length; i++) {
@@ -34,7 +35,9 @@ public final class FastPathsBench {
           Integer.parseInt(opts.getOrDefault("runs", "3")));
       case "combine" -> CombineBench.run(required(opts, "runner"), Long.parseLong(opts.getOrDefault("rows", "2000000")),
           Integer.parseInt(opts.getOrDefault("runs", "3")));
-      default -> throw new IllegalArgumentException("unknown part " + args[0] + " (csv, parquet, combine)");
+      case "decimals" -> DecimalBench.run(Path.of(required(opts, "sample")), Integer.parseInt(opts.getOrDefault("count", "20000000")),
+          Integer.parseInt(opts.getOrDefault("runs", "5")));
+      default -> throw new IllegalArgumentException("unknown part " + args[0] + " (csv, parquet, combine, decimals)");
     }
     // Spark's context (kept for the whole sitting) holds non-daemon threads.
     System.exit(0);
