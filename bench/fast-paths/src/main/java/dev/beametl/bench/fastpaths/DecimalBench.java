@@ -2,8 +2,6 @@ package dev.beametl.bench.fastpaths;
 
 import dev.beametl.transforms.csv.CsvFileReader;
 import dev.beametl.transforms.csv.CsvRowParser;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,12 +34,7 @@ final class DecimalBench {
   /** The sample's fields that are numbers (as the loans' double columns hold them), repeated to {@code count}. */
   private static String[] numbers(Path sample, int count) throws Exception {
     List<String> found = new ArrayList<>();
-    CsvFileReader.ByteSource source = offset -> {
-      InputStream in = Files.newInputStream(sample);
-      in.skipNBytes(offset);
-      return in;
-    };
-    try (CsvFileReader reader = CsvFileReader.open(source)) {
+    try (CsvFileReader reader = CsvBench.open(sample)) {
       for (CsvFileReader.Record r = reader.next(); r != null; r = reader.next()) {
         for (String field : r.values()) {
           if (field.matches("[+-]?[0-9]*\\.?[0-9]+")) {
