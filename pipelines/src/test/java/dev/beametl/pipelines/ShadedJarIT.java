@@ -95,6 +95,34 @@ class ShadedJarIT {
     assertThat(beamEtlClasses.toString(), beamEtlClasses.get(0), containsString("source: shared objects file"));
   }
 
+  /**
+   * A Spark run from the archive with a class-file hook on (a flight recording, as a user profiling
+   * a slow run would start): an archive holding the JDK's regenerated method-handle classes made
+   * this JVM crash (SIGSEGV, exit 134) as soon as Spark deserialized its first task.
+   */
+  @Test
+  void sparkRunsFromTheArchiveUnderAFlightRecording() throws Exception {
+    Path archive = JAR.resolveSibling("beam-etl-spark.jsa");
+    Files.deleteIfExists(archive);
+    Files.deleteIfExists(archive.resolveSibling("beam-etl-spark.jsa.failed"));
+    List<String> spark = List.of("--runner=SparkRunner", "--sparkMaster=local[2]");
+    Result first = exec(concat(taxiStaging("first"), spark));
+    assertThat(first.output(), first.status(), is(0));
+    assertThat(Files.exists(archive), is(true));
+
+    Path recording = tmp.resolve("run.jfr");
+    Result profiled = exec(concat(taxiStaging("profiled"), spark), Map.of("JAVA_OPTS", "-XX:StartFlightRecording=filename=" + recording));
+    assertThat(profiled.output(), profiled.status(), is(0));
+    assertThat(profiled.output(), containsString("taxi-staging SUCCEEDED"));
+    assertThat(Files.size(recording) > 0, is(true));
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
   private List<String> taxiStaging(String name) {
     return List.of(
         Processes.repoRoot().resolve("scripts/beam-etl").toString(),
