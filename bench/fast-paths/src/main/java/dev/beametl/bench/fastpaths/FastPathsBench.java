@@ -11,6 +11,7 @@ import java.util.Map;
  *   FastPathsBench parquet --runner=direct|spark --staging=DIR [--runs=3]
  *   FastPathsBench combine --runner=direct|spark [--rows=2000000] [--runs=3]
  *   FastPathsBench decimals --sample=FILE [--count=20000000] [--runs=5]
+ *   FastPathsBench timestamps --sample=FILE [--count=10000000] [--runs=5]
  * </pre>
  */
 public final class FastPathsBench {
@@ -18,7 +19,7 @@ public final class FastPathsBench {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      throw new IllegalArgumentException("usage: FastPathsBench csv|parquet|combine|decimals --option=value ...");
+      throw new IllegalArgumentException("usage: FastPathsBench csv|parquet|combine|decimals|timestamps --option=value ...");
     }
     Map<String, String> opts = new LinkedHashMap<>();
     for (int i = 1; i < args.length; i++) {
@@ -35,9 +36,11 @@ public final class FastPathsBench {
           Integer.parseInt(opts.getOrDefault("runs", "3")));
       case "combine" -> CombineBench.run(required(opts, "runner"), Long.parseLong(opts.getOrDefault("rows", "2000000")),
           Integer.parseInt(opts.getOrDefault("runs", "3")));
-      case "decimals" -> DecimalBench.run(Path.of(required(opts, "sample")), Integer.parseInt(opts.getOrDefault("count", "20000000")),
+      case "decimals" -> ValueParsingBench.decimals(Path.of(required(opts, "sample")), Integer.parseInt(opts.getOrDefault("count", "20000000")),
           Integer.parseInt(opts.getOrDefault("runs", "5")));
-      default -> throw new IllegalArgumentException("unknown part " + args[0] + " (csv, parquet, combine, decimals)");
+      case "timestamps" -> ValueParsingBench.timestamps(Path.of(required(opts, "sample")), Integer.parseInt(opts.getOrDefault("count", "10000000")),
+          Integer.parseInt(opts.getOrDefault("runs", "5")));
+      default -> throw new IllegalArgumentException("unknown part " + args[0] + " (csv, parquet, combine, decimals, timestamps)");
     }
     // Spark's context (kept for the whole sitting) holds non-daemon threads.
     System.exit(0);
