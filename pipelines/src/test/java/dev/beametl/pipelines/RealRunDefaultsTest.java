@@ -40,7 +40,16 @@ class RealRunDefaultsTest {
     String[] spark = {"taxi-staging", "--runner=SparkRunner", "--input=in/*.csv", "--output=out"};
     assertThat(parsed(spark).as(SparkPipelineOptions.class).getStorageLevel(), is("MEMORY_AND_DISK_SER"));
     String[] memoryOnly = {"taxi-staging", "--runner=SparkRunner", "--input=in/*.csv", "--output=out", "--storageLevel=MEMORY_ONLY"};
-    assertThat(RealRunDefaults.apply(memoryOnly), arrayContaining(memoryOnly));
+    assertThat(RealRunDefaults.apply(memoryOnly)[4], is("--storageLevel=MEMORY_ONLY"));
+    assertThat(parsed(memoryOnly).as(SparkPipelineOptions.class).getStorageLevel(), is("MEMORY_ONLY"));
+  }
+
+  @Test
+  void aSparkRunReadsAForkAgainInsteadOfCachingItUnlessToldOtherwise() {
+    String[] spark = {"taxi-staging", "--runner=SparkRunner", "--input=in/*.csv", "--output=out"};
+    assertThat(parsed(spark).as(SparkPipelineOptions.class).isCacheDisabled(), is(true));
+    String[] cached = {"taxi-staging", "--runner=SparkRunner", "--input=in/*.csv", "--output=out", "--cacheDisabled=false"};
+    assertThat(parsed(cached).as(SparkPipelineOptions.class).isCacheDisabled(), is(false));
   }
 
   @Test
