@@ -45,11 +45,13 @@ class RealRunDefaultsTest {
   }
 
   @Test
-  void aSparkRunReadsAForkAgainInsteadOfCachingItUnlessToldOtherwise() {
-    String[] spark = {"taxi-staging", "--runner=SparkRunner", "--input=in/*.csv", "--output=out"};
-    assertThat(parsed(spark).as(SparkPipelineOptions.class).isCacheDisabled(), is(true));
-    String[] cached = {"taxi-staging", "--runner=SparkRunner", "--input=in/*.csv", "--output=out", "--cacheDisabled=false"};
+  void loanFilterOnSparkReadsItsForkAgainInsteadOfCachingItUnlessToldOtherwise() {
+    String[] loans = {"loan-filter", "--runner=SparkRunner", "--input=in/*.csv", "--jdbcUrl=jdbc:postgresql://db/x"};
+    assertThat(parsed(loans).as(SparkPipelineOptions.class).isCacheDisabled(), is(true));
+    String[] cached = {"loan-filter", "--runner=SparkRunner", "--input=in/*.csv", "--jdbcUrl=jdbc:postgresql://db/x", "--cacheDisabled=false"};
     assertThat(parsed(cached).as(SparkPipelineOptions.class).isCacheDisabled(), is(false));
+    String[] taxi = {"taxi-gold", "--runner=SparkRunner", "--input=in", "--output=out"};
+    assertThat(parsed(taxi).as(SparkPipelineOptions.class).isCacheDisabled(), is(false));
   }
 
   @Test
