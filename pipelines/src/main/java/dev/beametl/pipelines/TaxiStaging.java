@@ -21,7 +21,6 @@ import java.util.Locale;
 import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -140,10 +139,9 @@ public final class TaxiStaging {
     // Row rules need the rows as a collection, so they take the parse-then-write path.
     WithRejects<Row> parsed = files.apply("Parse", parse);
     WithRejects<Row> checked = rules.after(parsed.getOutput(), parsed.getRejects());
-    WriteFilesResult<Void> written =
+    PCollection<String> written =
         checked.getOutput().apply("Write", WriteRows.to(directory, format).withNumShards(options.getOutputShards()).countingWritten());
-    return new Outputs(
-        written.getPerDestinationOutputFilenames().apply("FileNames", Values.create()), withBadFiles(checked.getRejects(), badFiles));
+    return new Outputs(written, withBadFiles(checked.getRejects(), badFiles));
   }
 
   private static PCollection<Reject> withBadFiles(PCollection<Reject> rejects, PCollection<Reject> badFiles) {

@@ -22,13 +22,15 @@ import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.TextIO;
-import org.apache.beam.sdk.io.WriteFilesResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Contextful;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.util.RowJson;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
@@ -41,9 +43,9 @@ import org.joda.time.ReadableInstant;
  * Writes rows as files under a directory: Parquet (Snappy, schema from the rows), CSV with a
  * header, or JSON lines. Files appear under their final names only once the write is complete,
  * so a reader never sees a half-written output. Empty input writes no file, except with
- * {@link #sortedBy}, which always writes its one file.
+ * {@link #sortedBy}, which always writes its one file. Outputs the names of the files written.
  */
-public final class WriteRows extends PTransform<PCollection<Row>, WriteFilesResult<Void>> {
+public final class WriteRows extends PTransform<PCollection<Row>, PCollection<String>> {
   private static final DateTimeFormatter CSV_TIMESTAMP =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter CSV_TIMESTAMP_MILLIS =
@@ -91,7 +93,7 @@ public final class WriteRows extends PTransform<PCollection<Row>, WriteFilesResu
   }
 
   @Override
-  public WriteFilesResult<Void> expand(PCollection<Row> rows) {
+  public PCollection<String> expand(PCollection<Row> rows) {
     if (countWritten) {
       rows = rows.apply("CountWritten", ParDo.of(EtlMetrics.countWritten())).setRowSchema(rows.getSchema());
     }
@@ -99,14 +101,15 @@ public final class WriteRows extends PTransform<PCollection<Row>, WriteFilesResu
     Encoding<?> encoding = encoding(schema);
     String suffix = "." + format.name().toLowerCase(Locale.ROOT);
     if (sortFields == null) {
-      return rows.apply("Write" + format, unsorted(encoding).to(directory).withPrefix("part").withSuffix(suffix).withNumShards(shards));
+      return rows.apply("Write" + format, unsorted(encoding).to(directory).withPrefix("part").withSuffix(suffix).withNumShards(shards))
+          .getPerDestinationOutputFilenames()
+          .apply("FileNames", Values.create());
     }
-    // Combine.globally yields its (empty) list even for empty input, so the file always exists;
-    // it is written from that single list, in order (a FileIO shard would not keep the order).
+    // Combine.globally yields its (empty) list even for empty input; the one file is written from
+    // that single list, in order (a FileIO shard would not keep the order).
+    String file = FileSystems.matchNewResource(directory, true).resolve("part-00000-of-00001" + suffix, StandardResolveOptions.RESOLVE_FILE).toString();
     return rows.apply("GatherSorted", Combine.globally(new SortedList(schema, sortFields)))
-        .apply(
-            "Write" + format,
-            FileIO.<List<Row>>write().via(new EachRowSink<>(encoding)).to(directory).withPrefix("part").withSuffix(suffix).withNumShards(1));
+        .apply("Write" + format, WriteOneFile.to(file, new EachRowSink<>(encoding)));
   }
 
   /** How rows of one format are turned into file content: a per-row conversion and a sink for its result. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beametl.transforms.EtlMetrics;
+import dev.beametl.transforms.files.WriteOneFile;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -43,11 +44,8 @@ public final class WriteRejects extends PTransform<PCollection<Reject>, PDone> {
   @Override
   public PDone expand(PCollection<Reject> rejects) {
     PCollection<String> lines = rejects.apply("CountAndFormat", ParDo.of(new FormatFn(csv())));
-    TextIO.Write write = TextIO.write().to(path).withoutSharding();
-    if (csv()) {
-      write = write.withHeader(String.join(",", COLUMNS));
-    }
-    return lines.apply("Write", write);
+    lines.apply("Write", WriteOneFile.to(path, csv() ? TextIO.sink().withHeader(String.join(",", COLUMNS)) : TextIO.sink()));
+    return PDone.in(rejects.getPipeline());
   }
 
   private static final class FormatFn extends DoFn<Reject, String> {

@@ -9,11 +9,11 @@ import dev.beametl.transforms.files.WriteRows;
 import java.util.Objects;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.TextIO;
-import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -23,13 +23,14 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * {@link RideSchemas#ENRICHED}, the input's extra fields as one JSON-text column {@code extra}
  * (a columnar file needs its columns before the data is read). JSON lines have no such limit:
  * there the extra fields are keys of the ride again, after the known columns, as in the input.
+ * Outputs the names of the files written.
  *
  * <p>Counts each ride {@code written} just before the sink, with nothing forking after the count:
  * a fixed number of shards goes straight to the sink's GroupByKey; runner-chosen shards (whose
  * write forks into written and spilled records) are reshuffled first, else a cluster runner would
  * re-run the count per branch.
  */
-public final class WriteRides extends PTransform<PCollection<Row>, WriteFilesResult<Void>> {
+public final class WriteRides extends PTransform<PCollection<Row>, PCollection<String>> {
   private final String directory;
   private final OutputFormat format;
   private final int shards;
@@ -53,7 +54,7 @@ public final class WriteRides extends PTransform<PCollection<Row>, WriteFilesRes
   }
 
   @Override
-  public WriteFilesResult<Void> expand(PCollection<Row> rides) {
+  public PCollection<String> expand(PCollection<Row> rides) {
     rides = rides.apply("CountWritten", ParDo.of(EtlMetrics.countWritten())).setRowSchema(rides.getSchema());
     if (shards == 0) {
       rides = rides.apply("Materialize", Materialize.inBatches());
@@ -65,7 +66,9 @@ public final class WriteRides extends PTransform<PCollection<Row>, WriteFilesRes
         .apply("ToJsonLine", MapElements.into(TypeDescriptors.strings()).via(WriteRides::toJsonLine))
         .apply(
             "WriteJSONL",
-            FileIO.<String>write().via(TextIO.sink()).to(directory).withPrefix("part").withSuffix(".jsonl").withNumShards(shards));
+            FileIO.<String>write().via(TextIO.sink()).to(directory).withPrefix("part").withSuffix(".jsonl").withNumShards(shards))
+        .getPerDestinationOutputFilenames()
+        .apply("FileNames", Values.create());
   }
 
   /** One ride as a JSON object: every column but {@code extra} (nulls included), then the extra fields. */
