@@ -33,8 +33,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@code WriteFiles} with one shard (TextIO's {@code withoutSharding}, FileIO's one shard) adds
  * a gathering of results, a finalizing step with a side input and a clean-up after it: a Spark job
  * and several stages per file (taxi-gold on Spark 0.89x of its time: docs/taxi.md, "One file
- * written in one step"). A retried write writes its own temporary
- * file and renames it over the target: the same content.
+ * written in one step"). A retried write writes its own temporary file and renames it over the
+ * target: the same content.
  *
  * <p>For small outputs and rejects: the file is written by one worker.
  */
