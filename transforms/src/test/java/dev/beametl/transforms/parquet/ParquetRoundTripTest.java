@@ -12,15 +12,20 @@ import dev.beametl.transforms.files.InputFiles;
 import dev.beametl.transforms.rejects.WithRejects;
 import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.Instant;
@@ -105,17 +110,44 @@ class ParquetRoundTripTest {
     p.run().waitUntilFinish();
   }
 
+  @Test
+  void theDirectFileIsByteForByteTheAvroPathsFile() throws IOException {
+    Random random = new Random(13);
+    List<Row> many = new ArrayList<>();
+    for (long id = 0; id < 30_000; id++) {
+      boolean nulls = random.nextInt(10) == 0;
+      many.add(nulls
+          ? Row.withSchema(ALL).addValues(id, null, null, null, null, null, null, null).build()
+          : Row.withSchema(ALL).addValues(id, random.nextInt(100), random.nextLong(), Math.round(random.nextDouble() * 1e4) / 100.0,
+              random.nextFloat(), random.nextBoolean(), "v" + random.nextInt(500), new Instant(random.nextInt() * 1000L)).build());
+    }
+    org.apache.avro.Schema avro = AvroUtils.toAvroSchema(ALL);
+    SerializableFunction<Row, GenericRecord> toRecord = AvroUtils.getRowToGenericRecordFunction(avro);
+
+    for (List<Row> rows : List.of(many, List.<Row>of())) {
+      Path direct = Path.of(write(ALL, rows));
+      Path viaAvro = tmp.resolve("avro.parquet");
+      write(viaAvro.toString(), RowParquetWriter.avroSink(avro), rows.stream().map(toRecord::apply).toList());
+
+      assertThat(rows.size() + " rows", Files.readAllBytes(direct), is(Files.readAllBytes(viaAvro)));
+      assertThat(read(direct.toString(), ALL), is(rows));
+    }
+  }
+
   private String write(Schema schema, List<Row> rows) throws IOException {
     String file = tmp.resolve("rows.parquet").toString();
-    FileIO.Sink<Row> sink = RowParquetWriter.sink(schema);
+    write(file, RowParquetWriter.sink(schema), rows);
+    return file;
+  }
+
+  private static <T> void write(String file, FileIO.Sink<T> sink, List<T> rows) throws IOException {
     try (WritableByteChannel channel = FileSystems.create(FileSystems.matchNewResource(file, false), MimeTypes.BINARY)) {
       sink.open(channel);
-      for (Row row : rows) {
+      for (T row : rows) {
         sink.write(row);
       }
       sink.flush();
     }
-    return file;
   }
 
   private static List<Row> read(String file, Schema columns) throws IOException {

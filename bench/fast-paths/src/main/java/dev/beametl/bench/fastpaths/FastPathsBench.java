@@ -9,6 +9,7 @@ import java.util.Map;
  * <pre>
  *   FastPathsBench csv --sample=FILE --work=DIR [--megabytes=300] [--runs=5]
  *   FastPathsBench parquet --runner=direct|spark --staging=DIR [--runs=3]
+ *   FastPathsBench parquet-write --staging=DIR --work=DIR [--rows=1500000] [--runs=3]
  *   FastPathsBench combine --runner=direct|spark [--rows=2000000] [--runs=3]
  *   FastPathsBench decimals --sample=FILE [--count=20000000] [--runs=5]
  *   FastPathsBench timestamps --sample=FILE [--count=10000000] [--runs=5]
@@ -19,7 +20,7 @@ public final class FastPathsBench {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      throw new IllegalArgumentException("usage: FastPathsBench csv|parquet|combine|decimals|timestamps --option=value ...");
+      throw new IllegalArgumentException("usage: FastPathsBench csv|parquet|parquet-write|combine|decimals|timestamps --option=value ...");
     }
     Map<String, String> opts = new LinkedHashMap<>();
     for (int i = 1; i < args.length; i++) {
@@ -34,13 +35,15 @@ public final class FastPathsBench {
           Long.parseLong(opts.getOrDefault("megabytes", "300")), Integer.parseInt(opts.getOrDefault("runs", "5")));
       case "parquet" -> ParquetBench.run(required(opts, "runner"), Path.of(required(opts, "staging")),
           Integer.parseInt(opts.getOrDefault("runs", "3")));
+      case "parquet-write" -> ParquetWriteBench.run(Path.of(required(opts, "staging")), Path.of(required(opts, "work")),
+          Integer.parseInt(opts.getOrDefault("rows", "1500000")), Integer.parseInt(opts.getOrDefault("runs", "3")));
       case "combine" -> CombineBench.run(required(opts, "runner"), Long.parseLong(opts.getOrDefault("rows", "2000000")),
           Integer.parseInt(opts.getOrDefault("runs", "3")));
       case "decimals" -> ValueParsingBench.decimals(Path.of(required(opts, "sample")), Integer.parseInt(opts.getOrDefault("count", "20000000")),
           Integer.parseInt(opts.getOrDefault("runs", "5")));
       case "timestamps" -> ValueParsingBench.timestamps(Path.of(required(opts, "sample")), Integer.parseInt(opts.getOrDefault("count", "10000000")),
           Integer.parseInt(opts.getOrDefault("runs", "5")));
-      default -> throw new IllegalArgumentException("unknown part " + args[0] + " (csv, parquet, combine, decimals, timestamps)");
+      default -> throw new IllegalArgumentException("unknown part " + args[0] + " (csv, parquet, parquet-write, combine, decimals, timestamps)");
     }
     // Spark's context (kept for the whole sitting) holds non-daemon threads.
     System.exit(0);

@@ -1,0 +1,206 @@
+package dev.beametl.bench.fastpaths;
+
+import dev.beametl.pipelines.TaxiStaging;
+import dev.beametl.transforms.EtlMetrics;
+import dev.beametl.transforms.files.InputFiles;
+import dev.beametl.transforms.parquet.ParquetFiles;
+import dev.beametl.transforms.parquet.RowParquetWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.util.MimeTypes;
+import org.apache.beam.sdk.values.Row;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.MessageType;
+import org.joda.time.ReadableInstant;
+
+/**
+ * taxi-staging's Parquet writer ({@link RowParquetWriter}: values straight into parquet-mr's column
+ * writers) against Beam's own route, {@code ParquetIO.sink} of Avro records (each row converted by
+ * {@code AvroUtils}, then parquet-mr's record consumer), and against the rows fed to that record
+ * consumer directly (RowParquetWriter's way until 2026-12-03). One thread writes the same staging
+ * rows, held in memory, into one file; every file must be the same bytes.
+ */
+final class ParquetWriteBench {
+  private ParquetWriteBench() {}
+
+  static void run(Path staging, Path work, int maxRows, int runs) throws Exception {
+    List<Row> rows = new ArrayList<>();
+    for (String file : InputFiles.resolve(staging.resolve("*.parquet").toString())) {
+      if (rows.size() >= maxRows) {
+        break;
+      }
+      ParquetFiles.forEachRow(FileSystems.matchSingleFileSpec(file), TaxiStaging.SCHEMA, EtlMetrics.read(), rows::add);
+    }
+    org.apache.avro.Schema avro = AvroUtils.toAvroSchema(TaxiStaging.SCHEMA);
+    SerializableFunction<Row, GenericRecord> toRecord = AvroUtils.getRowToGenericRecordFunction(avro);
+    Files.createDirectories(work);
+    new Sitting("Parquet writing, " + String.format("%,d", rows.size()) + " taxi staging rows into one file, one thread", "rows", 0)
+        .add("RowParquetWriter", () -> write(work.resolve("direct.parquet"), RowParquetWriter.sink(TaxiStaging.SCHEMA), rows, r -> r))
+        .add("record consumer", () -> viaRecordConsumer(work.resolve("consumer.parquet"), avro, rows))
+        .add("ParquetIO.sink (Avro)", () -> write(work.resolve("avro.parquet"), RowParquetWriter.avroSink(avro), rows, toRecord::apply))
+        .run(runs);
+  }
+
+  private static Sitting.Result viaRecordConsumer(Path file, org.apache.avro.Schema avro, List<Row> rows) throws Exception {
+    Files.deleteIfExists(file);
+    WritableByteChannel channel = FileSystems.create(FileSystems.matchNewResource(file.toString(), false), MimeTypes.BINARY);
+    try (ParquetWriter<Row> writer = new ConsumerWriter(ChannelFile.of(channel), avro).withCompressionCodec(CompressionCodecName.SNAPPY).build()) {
+      for (Row row : rows) {
+        writer.write(row);
+      }
+    }
+    return fingerprint(file, rows.size());
+  }
+
+  private static final class ConsumerWriter extends ParquetWriter.Builder<Row, ConsumerWriter> {
+    private final org.apache.avro.Schema avro;
+
+    ConsumerWriter(OutputFile file, org.apache.avro.Schema avro) {
+      super(file);
+      this.avro = avro;
+    }
+
+    @Override
+    protected ConsumerWriter self() {
+      return this;
+    }
+
+    @Override
+    protected WriteSupport<Row> getWriteSupport(Configuration conf) {
+      MessageType parquet = new AvroSchemaConverter().convert(avro);
+      Schema.TypeName[] types = TaxiStaging.SCHEMA.getFields().stream().map(f -> f.getType().getTypeName()).toArray(Schema.TypeName[]::new);
+      String[] names = TaxiStaging.SCHEMA.getFieldNames().toArray(String[]::new);
+      return new WriteSupport<>() {
+        private RecordConsumer out;
+
+        @Override
+        public WriteContext init(Configuration configuration) {
+          return new WriteContext(parquet, new HashMap<>(Map.of("parquet.avro.schema", avro.toString(), "writer.model.name", "avro")));
+        }
+
+        @Override
+        public void prepareForWrite(RecordConsumer consumer) {
+          out = consumer;
+        }
+
+        @Override
+        public void write(Row row) {
+          out.startMessage();
+          for (int i = 0; i < names.length; i++) {
+            Object v = row.getValue(i);
+            if (v == null) {
+              continue;
+            }
+            out.startField(names[i], i);
+            switch (types[i]) {
+              case INT64 -> out.addLong((Long) v);
+              case DOUBLE -> out.addDouble((Double) v);
+              case STRING -> out.addBinary(Binary.fromString((String) v));
+              case DATETIME -> out.addLong(((ReadableInstant) v).getMillis());
+              default -> throw new IllegalStateException("not a taxi staging type: " + types[i]);
+            }
+            out.endField(names[i], i);
+          }
+          out.endMessage();
+        }
+      };
+    }
+  }
+
+  /** A Beam channel as a Parquet output file. */
+  private static final class ChannelFile {
+    static OutputFile of(WritableByteChannel channel) {
+      OutputStream stream = Channels.newOutputStream(channel);
+      PositionOutputStream positioned = new PositionOutputStream() {
+        private long position;
+
+        @Override
+        public long getPos() {
+          return position;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+          stream.write(b);
+          position++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          stream.write(b, off, len);
+          position += len;
+        }
+
+        @Override
+        public void close() throws IOException {
+          stream.close();
+        }
+      };
+      return new OutputFile() {
+        @Override
+        public PositionOutputStream create(long blockSizeHint) {
+          return positioned;
+        }
+
+        @Override
+        public PositionOutputStream createOrOverwrite(long blockSizeHint) {
+          return positioned;
+        }
+
+        @Override
+        public boolean supportsBlockSize() {
+          return false;
+        }
+
+        @Override
+        public long defaultBlockSize() {
+          return 0;
+        }
+      };
+    }
+  }
+
+  private interface Convert<T> {
+    T apply(Row row);
+  }
+
+  private static <T> Sitting.Result write(Path file, FileIO.Sink<T> sink, List<Row> rows, Convert<T> convert) throws Exception {
+    try (WritableByteChannel channel = FileSystems.create(FileSystems.matchNewResource(file.toString(), false), MimeTypes.BINARY)) {
+      sink.open(channel);
+      for (Row row : rows) {
+        sink.write(convert.apply(row));
+      }
+      sink.flush();
+    }
+    return fingerprint(file, rows.size());
+  }
+
+  private static Sitting.Result fingerprint(Path file, long rows) throws Exception {
+    byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+    return new Sitting.Result(rows, Files.size(file) + " bytes, sha-256 " + HexFormat.of().formatHex(digest, 0, 8));
+  }
+}
