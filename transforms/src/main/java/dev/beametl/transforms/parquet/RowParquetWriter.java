@@ -132,8 +132,10 @@ public final class RowParquetWriter {
     ColumnsWriter(OutputFile out, Schema schema) throws IOException {
       org.apache.avro.Schema avro = AvroUtils.toAvroSchema(schema);
       this.parquetSchema = new AvroSchemaConverter().convert(avro);
-      // A HashMap, as parquet-avro's: the footer lists the two keys in the same order every run (Map.of's order changes per JVM).
-      this.metadata = new HashMap<>(Map.of("parquet.avro.schema", avro.toString(), "writer.model.name", "avro"));
+      // Built as parquet-mr builds it for parquet-avro (the schema's key copied, then the model's
+      // put), so the footer lists the keys in the same order as its files, on every run.
+      this.metadata = new HashMap<>(Map.of("parquet.avro.schema", avro.toString()));
+      metadata.put("writer.model.name", "avro");
       this.types = schema.getFields().stream().map(f -> f.getType().getTypeName()).toArray(Schema.TypeName[]::new);
       this.columns = new ColumnWriter[types.length];
       this.levels = parquetSchema.getColumns().stream().mapToInt(ColumnDescriptor::getMaxDefinitionLevel).toArray();

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +98,12 @@ final class ParquetWriteBench {
 
         @Override
         public WriteContext init(Configuration configuration) {
-          return new WriteContext(parquet, new HashMap<>(Map.of("parquet.avro.schema", avro.toString(), "writer.model.name", "avro")));
+          return new WriteContext(parquet, Map.of("parquet.avro.schema", avro.toString()));
+        }
+
+        @Override
+        public String getName() {
+          return "avro"; // parquet-mr adds it to the footer as writer.model.name, as for parquet-avro
         }
 
         @Override
