@@ -103,9 +103,10 @@ public final class RowParquetWriter {
   /**
    * Rows written value by value into parquet-mr's column writers, without its record consumer
    * (which tracks fields, levels and nesting for every value, whatever the schema): a null is a
-   * definition level of 0, a value its column's (1, or 0 when the field is not nullable). Row groups are cut by parquet-mr's own record writer's
-   * rule with its default settings, so the file is byte for byte the one {@code ParquetWriter}
-   * writes through Avro records (ParquetRoundTripTest). Measured with
+   * definition level of 0, a value its column's (1, or 0 when the field is not nullable). Row
+   * groups are cut by parquet-mr's own record writer's rule with its default settings, so the file
+   * is byte for byte the one {@code ParquetWriter} writes through Avro records
+   * (ParquetRoundTripTest). Measured with
    * {@code bench/run-fast-paths --parts=parquet-write} (1.57M taxi staging rows into one file, one
    * thread, medians of 5, load 1.2): 1.98 s, against 2.68 s feeding the same rows to the record
    * consumer and 7.07 s through {@code ParquetIO.sink}'s Avro records; the same bytes all three.
