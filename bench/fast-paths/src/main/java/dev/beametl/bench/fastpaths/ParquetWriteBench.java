@@ -5,9 +5,6 @@ import dev.beametl.transforms.EtlMetrics;
 import dev.beametl.transforms.files.InputFiles;
 import dev.beametl.transforms.parquet.ParquetFiles;
 import dev.beametl.transforms.parquet.RowParquetWriter;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +26,8 @@ import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
@@ -66,8 +63,8 @@ final class ParquetWriteBench {
 
   private static Sitting.Result viaRecordConsumer(Path file, org.apache.avro.Schema avro, List<Row> rows) throws Exception {
     Files.deleteIfExists(file);
-    WritableByteChannel channel = FileSystems.create(FileSystems.matchNewResource(file.toString(), false), MimeTypes.BINARY);
-    try (ParquetWriter<Row> writer = new ConsumerWriter(ChannelFile.of(channel), avro).withCompressionCodec(CompressionCodecName.SNAPPY).build()) {
+    OutputFile out = HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), new Configuration());
+    try (ParquetWriter<Row> writer = new ConsumerWriter(out, avro).withCompressionCodec(CompressionCodecName.SNAPPY).build()) {
       for (Row row : rows) {
         writer.write(row);
       }
@@ -130,59 +127,6 @@ final class ParquetWriteBench {
             out.endField(names[i], i);
           }
           out.endMessage();
-        }
-      };
-    }
-  }
-
-  /** A Beam channel as a Parquet output file. */
-  private static final class ChannelFile {
-    static OutputFile of(WritableByteChannel channel) {
-      OutputStream stream = Channels.newOutputStream(channel);
-      PositionOutputStream positioned = new PositionOutputStream() {
-        private long position;
-
-        @Override
-        public long getPos() {
-          return position;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-          stream.write(b);
-          position++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          stream.write(b, off, len);
-          position += len;
-        }
-
-        @Override
-        public void close() throws IOException {
-          stream.close();
-        }
-      };
-      return new OutputFile() {
-        @Override
-        public PositionOutputStream create(long blockSizeHint) {
-          return positioned;
-        }
-
-        @Override
-        public PositionOutputStream createOrOverwrite(long blockSizeHint) {
-          return positioned;
-        }
-
-        @Override
-        public boolean supportsBlockSize() {
-          return false;
-        }
-
-        @Override
-        public long defaultBlockSize() {
-          return 0;
         }
       };
     }
