@@ -35,7 +35,7 @@ class CsvRowParserTest {
   }
 
   static Outcome parse(CsvRowParser.Binding binding, String... values) {
-    return new Outcome(binding.parse("f.csv", new CsvFileReader.Record(3, 4, List.of(values), false, null)));
+    return new Outcome(binding.parse("f.csv", CsvFileReader.Record.of(3, 4, List.of(values), false, null)));
   }
 
   static Outcome parse(String... values) {
@@ -128,9 +128,9 @@ class CsvRowParserTest {
   @Test
   void malformedAndBadlyEncodedRecordsAreRejected() {
     CsvRowParser.Binding binding = CsvRowParser.of(SCHEMA, "parse").bind(HEADER);
-    Outcome malformed = new Outcome(binding.parse("f.csv", new CsvFileReader.Record(9, 10, List.of(), false, "EOF in quotes")));
+    Outcome malformed = new Outcome(binding.parse("f.csv", CsvFileReader.Record.of(9, 10, List.of(), false, "EOF in quotes")));
     assertThat(malformed.reject.reason, is("malformed_csv"));
-    Outcome encoding = new Outcome(binding.parse("f.csv", new CsvFileReader.Record(1, 2, List.of("1", "1", "caf\uFFFD", "", "", ""), true, null)));
+    Outcome encoding = new Outcome(binding.parse("f.csv", CsvFileReader.Record.of(1, 2, List.of("1", "1", "caf\uFFFD", "", "", ""), true, null)));
     assertThat(encoding.reject.reason, is("invalid_encoding"));
   }
 

@@ -8,6 +8,7 @@ import java.util.Map;
  * One part of {@code bench/run-fast-paths}, which runs each part in a JVM of its own:
  * <pre>
  *   FastPathsBench csv --sample=FILE --work=DIR [--megabytes=300] [--runs=5]
+ *   FastPathsBench csv-rows --raw=DIR [--runs=5]
  *   FastPathsBench parquet --runner=direct|spark --staging=DIR [--runs=3]
  *   FastPathsBench parquet-write --staging=DIR --work=DIR [--rows=1500000] [--runs=3]
  *   FastPathsBench combine --runner=direct|spark [--rows=2000000] [--runs=3]
@@ -20,7 +21,7 @@ public final class FastPathsBench {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      throw new IllegalArgumentException("usage: FastPathsBench csv|parquet|parquet-write|combine|decimals|timestamps --option=value ...");
+      throw new IllegalArgumentException("usage: FastPathsBench csv|csv-rows|parquet|parquet-write|combine|decimals|timestamps --option=value ...");
     }
     Map<String, String> opts = new LinkedHashMap<>();
     for (int i = 1; i < args.length; i++) {
@@ -33,6 +34,7 @@ public final class FastPathsBench {
     switch (args[0]) {
       case "csv" -> CsvBench.run(Path.of(required(opts, "sample")), Path.of(required(opts, "work")),
           Long.parseLong(opts.getOrDefault("megabytes", "300")), Integer.parseInt(opts.getOrDefault("runs", "5")));
+      case "csv-rows" -> CsvRowsBench.run(Path.of(required(opts, "raw")), Integer.parseInt(opts.getOrDefault("runs", "5")));
       case "parquet" -> ParquetBench.run(required(opts, "runner"), Path.of(required(opts, "staging")),
           Integer.parseInt(opts.getOrDefault("runs", "3")));
       case "parquet-write" -> ParquetWriteBench.run(Path.of(required(opts, "staging")), Path.of(required(opts, "work")),
@@ -43,7 +45,7 @@ public final class FastPathsBench {
           Integer.parseInt(opts.getOrDefault("runs", "5")));
       case "timestamps" -> ValueParsingBench.timestamps(Path.of(required(opts, "sample")), Integer.parseInt(opts.getOrDefault("count", "10000000")),
           Integer.parseInt(opts.getOrDefault("runs", "5")));
-      default -> throw new IllegalArgumentException("unknown part " + args[0] + " (csv, parquet, parquet-write, combine, decimals, timestamps)");
+      default -> throw new IllegalArgumentException("unknown part " + args[0] + " (csv, csv-rows, parquet, parquet-write, combine, decimals, timestamps)");
     }
     // Spark's context (kept for the whole sitting) holds non-daemon threads.
     System.exit(0);
