@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import dev.beametl.transforms.records.RecordPosition;
 import dev.beametl.transforms.records.RecordReader;
@@ -44,16 +45,19 @@ public final class CsvFileReader implements RecordReader<CsvFileReader.Position,
     private final long number;
     private final long line;
     private final byte[] bytes;
-    /** Where each field ends in {@code bytes}; field {@code i} starts where field {@code i - 1} ends. */
+    /** Where each field starts and ends in {@code bytes} (there may be bytes between two fields). */
+    private final int[] starts;
     private final int[] ends;
     private final boolean badEncoding;
     private final @Nullable String malformed;
     private final @Nullable String malformedLine;
 
-    private Record(long number, long line, byte[] bytes, int[] ends, boolean badEncoding, @Nullable String malformed, @Nullable String malformedLine) {
+    private Record(
+        long number, long line, byte[] bytes, int[] starts, int[] ends, boolean badEncoding, @Nullable String malformed, @Nullable String malformedLine) {
       this.number = number;
       this.line = line;
       this.bytes = bytes;
+      this.starts = starts;
       this.ends = ends;
       this.badEncoding = badEncoding;
       this.malformed = malformed;
@@ -64,14 +68,16 @@ public final class CsvFileReader implements RecordReader<CsvFileReader.Position,
     public static Record of(long number, long line, List<String> values, boolean badEncoding, @Nullable String malformed) {
       byte[][] fields = values.stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
       byte[] bytes = new byte[Arrays.stream(fields).mapToInt(f -> f.length).sum()];
+      int[] starts = new int[fields.length];
       int[] ends = new int[fields.length];
       int length = 0;
       for (int i = 0; i < fields.length; i++) {
         System.arraycopy(fields[i], 0, bytes, length, fields[i].length);
+        starts[i] = length;
         length += fields[i].length;
         ends[i] = length;
       }
-      return new Record(number, line, bytes, ends, badEncoding, malformed, null);
+      return new Record(number, line, bytes, starts, ends, badEncoding, malformed, null);
     }
 
     public long number() {
@@ -99,13 +105,13 @@ public final class CsvFileReader implements RecordReader<CsvFileReader.Position,
       return ends.length;
     }
 
-    /** The UTF-8 bytes of every field, one after the other; see {@link #start} and {@link #end}. */
+    /** The UTF-8 bytes of the fields; field {@code i} is {@code bytes()[start(i), end(i))}. */
     public byte[] bytes() {
       return bytes;
     }
 
     public int start(int field) {
-      return field == 0 ? 0 : ends[field - 1];
+      return starts[field];
     }
 
     public int end(int field) {
@@ -113,8 +119,7 @@ public final class CsvFileReader implements RecordReader<CsvFileReader.Position,
     }
 
     public String value(int field) {
-      int start = start(field);
-      return new String(bytes, start, ends[field] - start, StandardCharsets.UTF_8);
+      return new String(bytes, starts[field], ends[field] - starts[field], StandardCharsets.UTF_8);
     }
 
     public List<String> values() {
@@ -122,7 +127,7 @@ public final class CsvFileReader implements RecordReader<CsvFileReader.Position,
       for (int i = 0; i < values.length; i++) {
         values[i] = value(i);
       }
-      return List.of(values);
+      return Collections.unmodifiableList(Arrays.asList(values));
     }
 
     /** The record as CSV text, for rejects; a malformed record's first physical line. */
@@ -162,12 +167,22 @@ public final class CsvFileReader implements RecordReader<CsvFileReader.Position,
   private long bufStart;
   private int pos;
   private int lim;
-  /** The current record's fields (quotes removed, doubled quotes undone), one after the other. */
+  /**
+   * Where the current record's bytes are: while it lies in the buffer and has no doubled quote
+   * ({@code direct}), {@code buf} from {@link #recordPos}, its fields between their quotes and
+   * delimiters; else {@link #recordBytes}, where its bytes are copied (the buffer's part of it when
+   * the buffer is refilled, then each field's content, doubled quotes undone). Fields are kept as
+   * offsets into that, so a typical record is one copy, not one per field.
+   */
+  private boolean direct;
+  private int recordPos;
   private byte[] recordBytes = new byte[1024];
   private int recordLength;
-  /** Where each field of the current record ends in {@link #recordBytes}. */
+  private int[] fieldStarts = new int[32];
   private int[] fieldEnds = new int[32];
   private int fieldCount;
+  /** Set by {@link #quoted()}: where the quoted field's content ends. */
+  private int quotedEnd;
   /** The OR of the current record's bytes: negative when one of them is not ASCII. */
   private int byteBits;
   /** When false ({@link #skip()}), records are walked but no field is built. */
@@ -211,6 +226,7 @@ public final class CsvFileReader implements RecordReader<CsvFileReader.Position,
         bad |= name.indexOf(REPLACEMENT) >= 0;
       }
     }
+    direct = false;
     this.header = List.copyOf(names);
     this.headerBadEncoding = bad;
   }
@@ -292,14 +308,17 @@ public final class CsvFileReader implements RecordReader<CsvFileReader.Position,
         String problem = malformed;
         malformed = null;
         lastMalformedLine = null;
-        return new Record(records, startLine, new byte[0], new int[0], false, problem, line);
+        return new Record(records, startLine, new byte[0], new int[0], new int[0], false, problem, line);
       }
       boolean bad = false;
       // Only a record with a byte that is not ASCII can hold bytes that are not UTF-8.
       for (int i = 0; byteBits < 0 && i < fieldCount && !bad; i++) {
         bad = fieldValue(i).indexOf(REPLACEMENT) >= 0;
       }
-      return new Record(records, startLine, Arrays.copyOf(recordBytes, recordLength), Arrays.copyOf(fieldEnds, fieldCount), bad, null, null);
+      Record record =
+          new Record(records, startLine, recordCopy(), Arrays.copyOf(fieldStarts, fieldCount), Arrays.copyOf(fieldEnds, fieldCount), bad, null, null);
+      direct = false;
+      return record;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -400,6 +419,9 @@ public final class CsvFileReader implements RecordReader<CsvFileReader.Position,
     if (pos < lim) {
       return true;
     }
+    if (direct) {
+      toCopyMode(lim);
+    }
     int n = in.read(buf, 0, buf.length);
     while (n == 0) {
       n = in.read(buf, 0, buf.length);
@@ -415,9 +437,9 @@ public final class CsvFileReader implements RecordReader<CsvFileReader.Position,
   }
 
   /**
-   * Reads the next record into {@link #recordBytes} and {@link #fieldEnds}, skipping empty lines;
-   * false at the end of the input. For a record with broken quoting, sets {@link #malformed},
-   * positions the reader on the line after the record's first one, and keeps no field.
+   * Reads the next record's fields (see {@link #direct}), skipping empty lines; false at the end
+   * of the input. For a record with broken quoting, sets {@link #malformed}, positions the reader
+   * on the line after the record's first one, and keeps no field.
    */
   private boolean readRecord() throws IOException {
     while (true) {
@@ -432,22 +454,25 @@ public final class CsvFileReader implements RecordReader<CsvFileReader.Position,
     }
     long recordStart = offset();
     long recordLines = lines;
+    direct = keep;
+    recordPos = pos;
     recordLength = 0;
     fieldCount = 0;
     byteBits = 0;
     while (true) {
       if (!fill()) {
-        endField();
+        endField(mark(), mark());
         return true;
       }
       if (buf[pos] == '"') {
         pos++;
+        int fieldStart = mark();
         if (!quoted()) {
           recover(recordStart, recordLines,
               "EOF reached before encapsulated token finished: a quote in the record starting on line " + (recordLines + 1) + " never closes");
           return true;
         }
-        endField();
+        endField(fieldStart, quotedEnd);
         if (!fill()) {
           return true;
         }
@@ -464,12 +489,13 @@ public final class CsvFileReader implements RecordReader<CsvFileReader.Position,
             "invalid char between encapsulated token and delimiter on line " + (lines + 1) + ": a quote inside a quoted field must be doubled");
         return true;
       }
+      int fieldStart = mark();
       int start = pos;
       while (true) {
         if (pos == lim) {
           append(start, pos);
           if (!fill()) {
-            endField();
+            endField(fieldStart, mark());
             return true;
           }
           start = pos;
@@ -477,7 +503,7 @@ public final class CsvFileReader implements RecordReader<CsvFileReader.Position,
         byte c = buf[pos];
         if (c == ',' || c == '\n' || c == '\r') {
           append(start, pos);
-          endField();
+          endField(fieldStart, mark());
           if (c == ',') {
             pos++;
             break;
@@ -491,7 +517,10 @@ public final class CsvFileReader implements RecordReader<CsvFileReader.Position,
     }
   }
 
-  /** A quoted field after its opening quote, up to and including its closing quote; false when the input ends first. */
+  /**
+   * A quoted field after its opening quote, up to and including its closing quote; its content
+   * ends at {@link #quotedEnd}. False when the input ends first.
+   */
   private boolean quoted() throws IOException {
     byte prev = 0;
     while (true) {
@@ -511,15 +540,38 @@ public final class CsvFileReader implements RecordReader<CsvFileReader.Position,
       if (pos == lim) {
         continue;
       }
+      int end = mark();
       pos++;
       prev = '"';
       if (fill() && buf[pos] == '"') {
+        // A doubled quote is one quote of content: from here on the field is copied.
+        if (direct) {
+          toCopyMode(pos);
+        }
+        recordLength = end;
         append(pos, pos + 1);
         pos++;
         continue;
       }
+      quotedEnd = end;
       return true;
     }
+  }
+
+  /** Where the byte at {@link #pos} goes in the current record's bytes (in copy mode, once what comes before it is appended). */
+  private int mark() {
+    return direct ? pos - recordPos : recordLength;
+  }
+
+  /** Copies the current record's bytes {@code buf[recordPos, upTo)} as they are; later bytes are appended. */
+  private void toCopyMode(int upTo) {
+    int n = upTo - recordPos;
+    if (n > recordBytes.length) {
+      recordBytes = Arrays.copyOf(recordBytes, Math.max(recordBytes.length * 2, n));
+    }
+    System.arraycopy(buf, recordPos, recordBytes, 0, n);
+    recordLength = n;
+    direct = false;
   }
 
   /**
@@ -527,6 +579,7 @@ public final class CsvFileReader implements RecordReader<CsvFileReader.Position,
    * the malformed record's text and reading resumes on the line after it.
    */
   private void recover(long recordStart, long recordLines, String problem) throws IOException {
+    direct = false;
     if (recordStart >= bufStart && recordStart <= bufStart + lim) {
       pos = (int) (recordStart - bufStart);
     } else {
@@ -555,9 +608,9 @@ public final class CsvFileReader implements RecordReader<CsvFileReader.Position,
     fieldCount = 0;
   }
 
-  /** Keeps {@code buf[from, to)} as part of the current field (only when records are built). */
+  /** Appends {@code buf[from, to)} to the current record's bytes in copy mode (only when records are built). */
   private void append(int from, int to) {
-    if (!keep || to == from) {
+    if (!keep || direct || to == from) {
       return;
     }
     int n = to - from;
@@ -568,21 +621,29 @@ public final class CsvFileReader implements RecordReader<CsvFileReader.Position,
     recordLength += n;
   }
 
-  /** Ends the current field where the bytes kept so far end. */
-  private void endField() {
+  private void endField(int start, int end) {
     if (!keep) {
       return;
     }
     if (fieldCount == fieldEnds.length) {
+      fieldStarts = Arrays.copyOf(fieldStarts, fieldCount * 2);
       fieldEnds = Arrays.copyOf(fieldEnds, fieldCount * 2);
     }
-    fieldEnds[fieldCount++] = recordLength;
+    fieldStarts[fieldCount] = start;
+    fieldEnds[fieldCount++] = end;
   }
 
   /** The current record's field, decoded. */
   private String fieldValue(int field) {
-    int start = field == 0 ? 0 : fieldEnds[field - 1];
-    return new String(recordBytes, start, fieldEnds[field] - start, StandardCharsets.UTF_8);
+    byte[] bytes = direct ? buf : recordBytes;
+    int base = direct ? recordPos : 0;
+    return new String(bytes, base + fieldStarts[field], fieldEnds[field] - fieldStarts[field], StandardCharsets.UTF_8);
+  }
+
+  /** The current record's bytes, up to the end of its last field, as a new array. */
+  private byte[] recordCopy() {
+    int length = fieldCount == 0 ? 0 : fieldEnds[fieldCount - 1];
+    return direct ? Arrays.copyOfRange(buf, recordPos, recordPos + length) : Arrays.copyOf(recordBytes, length);
   }
 
   /** Consumes one LF, CR or CRLF. */

@@ -34,10 +34,7 @@ final class CsvBench {
   private CsvBench() {}
 
   static void run(Path sample, Path work, long megabytes, int runs) throws Exception {
-    Path file = work.resolve("loans-" + megabytes + "mb.csv");
-    if (!Files.exists(file)) {
-      generate(sample, file, megabytes * 1_000_000);
-    }
+    Path file = loans(sample, work, megabytes);
     long bytes = Files.size(file);
     new Sitting("CSV tokenizer, " + file.getFileName() + " (" + bytes / 1_000_000 + " MB), one thread", "records", bytes)
         .add("CsvFileReader", () -> project(file).result())
@@ -45,6 +42,15 @@ final class CsvBench {
         .add("FastCSV 3.7", () -> fastCsv(file).result())
         .add("jackson-csv 2.15", () -> jackson(file).result())
         .run(runs);
+  }
+
+  /** The file of loans this bench reads, generated from {@code sample} on first use. */
+  static Path loans(Path sample, Path work, long megabytes) throws IOException {
+    Path file = work.resolve("loans-" + megabytes + "mb.csv");
+    if (!Files.exists(file)) {
+      generate(sample, file, megabytes * 1_000_000);
+    }
+    return file;
   }
 
   /** Records and fields seen, and a checksum of every field's value in order. */

@@ -1,5 +1,6 @@
 package dev.beametl.bench.fastpaths;
 
+import dev.beametl.pipelines.LoanFilter;
 import dev.beametl.pipelines.TaxiStaging;
 import dev.beametl.transforms.csv.CsvFileReader;
 import dev.beametl.transforms.csv.CsvRowParser;
@@ -17,29 +18,32 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.Row;
 
 /**
- * CSV records to typed Rows, one thread, on raw taxi files: {@link CsvRowParser} reading numbers
+ * CSV records to typed Rows, one thread, on raw taxi files and on loans: {@link CsvRowParser} reading numbers
  * and timestamps from each field's bytes (what taxi-staging runs) against the same records made
  * into a String per field and typed from the text ({@link CsvRowParser#valueOf}), the way the
  * parser worked before. Both must give the same rows and rejects (counts and a hash of every row).
  */
 final class CsvRowsBench {
-  private static final Schema SCHEMA = TaxiStaging.SCHEMA;
-
   private CsvRowsBench() {}
 
-  static void run(Path raw, int runs) throws Exception {
+  /** The raw taxi files under {@code raw} as taxi-staging's rows, then {@code loans} as loan-filter's. */
+  static void run(Path raw, Path loans, int runs) throws Exception {
     List<Path> files;
     try (Stream<Path> list = Files.list(raw)) {
       files = list.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
     }
+    sitting("taxi files under " + raw, files, TaxiStaging.SCHEMA, CsvRowParser.of(TaxiStaging.SCHEMA, "parse").withIgnoredColumns(TaxiStaging.DROPPED_COLUMN), runs);
+    sitting("loans", List.of(loans), LoanFilter.SCHEMA, CsvRowParser.of(LoanFilter.SCHEMA, "parse"), runs);
+  }
+
+  private static void sitting(String what, List<Path> files, Schema schema, CsvRowParser parser, int runs) throws Exception {
     long bytes = 0;
     for (Path f : files) {
       bytes += Files.size(f);
     }
-    CsvRowParser parser = CsvRowParser.of(SCHEMA, "parse").withIgnoredColumns(TaxiStaging.DROPPED_COLUMN);
-    new Sitting("CSV to Rows, " + files.size() + " taxi files under " + raw + " (" + bytes / 1_000_000 + " MB), one thread", "records", bytes)
+    new Sitting("CSV to Rows, " + files.size() + " " + what + " (" + bytes / 1_000_000 + " MB), one thread", "records", bytes)
         .add("values from the bytes", () -> fromBytes(files, parser))
-        .add("a String per field", () -> fromStrings(files))
+        .add("a String per field", () -> fromStrings(files, schema))
         .run(runs);
   }
 
@@ -76,12 +80,12 @@ final class CsvRowsBench {
     return tally.result();
   }
 
-  private static Sitting.Result fromStrings(List<Path> files) throws IOException {
+  private static Sitting.Result fromStrings(List<Path> files, Schema schema) throws IOException {
     Tally tally = new Tally();
     for (Path file : files) {
       try (CsvFileReader reader = CsvBench.open(file)) {
         List<String> header = reader.header().stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
-        int[] columns = SCHEMA.getFieldNames().stream().mapToInt(header::indexOf).toArray();
+        int[] columns = schema.getFieldNames().stream().mapToInt(header::indexOf).toArray();
         records:
         for (CsvFileReader.Record r = reader.next(); r != null; r = reader.next()) {
           List<String> values = r.values();
@@ -92,13 +96,13 @@ final class CsvRowsBench {
           Object[] fields = new Object[columns.length];
           for (int i = 0; i < columns.length; i++) {
             try {
-              fields[i] = CsvRowParser.valueOf(SCHEMA.getField(i).getType(), values.get(columns[i]));
+              fields[i] = CsvRowParser.valueOf(schema.getField(i).getType(), values.get(columns[i]));
             } catch (IllegalArgumentException | DateTimeException e) {
               tally.rejects++;
               continue records;
             }
           }
-          tally.row(Row.withSchema(SCHEMA).attachValues(Arrays.asList(fields)));
+          tally.row(Row.withSchema(schema).attachValues(Arrays.asList(fields)));
         }
       }
     }

@@ -8,7 +8,7 @@ import java.util.Map;
  * One part of {@code bench/run-fast-paths}, which runs each part in a JVM of its own:
  * <pre>
  *   FastPathsBench csv --sample=FILE --work=DIR [--megabytes=300] [--runs=5]
- *   FastPathsBench csv-rows --raw=DIR [--runs=5]
+ *   FastPathsBench csv-rows --raw=DIR --sample=FILE --work=DIR [--megabytes=300] [--runs=5]
  *   FastPathsBench parquet --runner=direct|spark --staging=DIR [--runs=3]
  *   FastPathsBench parquet-write --staging=DIR --work=DIR [--rows=1500000] [--runs=3]
  *   FastPathsBench combine --runner=direct|spark [--rows=2000000] [--runs=3]
@@ -34,7 +34,8 @@ public final class FastPathsBench {
     switch (args[0]) {
       case "csv" -> CsvBench.run(Path.of(required(opts, "sample")), Path.of(required(opts, "work")),
           Long.parseLong(opts.getOrDefault("megabytes", "300")), Integer.parseInt(opts.getOrDefault("runs", "5")));
-      case "csv-rows" -> CsvRowsBench.run(Path.of(required(opts, "raw")), Integer.parseInt(opts.getOrDefault("runs", "5")));
+      case "csv-rows" -> CsvRowsBench.run(Path.of(required(opts, "raw")), CsvBench.loans(Path.of(required(opts, "sample")), Path.of(required(opts, "work")),
+          Long.parseLong(opts.getOrDefault("megabytes", "300"))), Integer.parseInt(opts.getOrDefault("runs", "5")));
       case "parquet" -> ParquetBench.run(required(opts, "runner"), Path.of(required(opts, "staging")),
           Integer.parseInt(opts.getOrDefault("runs", "3")));
       case "parquet-write" -> ParquetWriteBench.run(Path.of(required(opts, "staging")), Path.of(required(opts, "work")),
