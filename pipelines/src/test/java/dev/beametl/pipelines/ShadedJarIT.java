@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 
 import dev.beametl.testing.PostgresServer;
@@ -115,6 +116,20 @@ class ShadedJarIT {
     assertThat(profiled.output(), profiled.status(), is(0));
     assertThat(profiled.output(), containsString("taxi-staging SUCCEEDED"));
     assertThat(Files.size(recording) > 0, is(true));
+  }
+
+  /** The script raises the JIT's C2 thresholds for the JVM it starts, and a JAVA_OPTS flag wins over them. */
+  @Test
+  void scriptRaisesTheJitThresholdsUnlessJavaOptsSetsThem() throws Exception {
+    String script = Processes.repoRoot().resolve("scripts/beam-etl").toString();
+    Result defaults = exec(List.of(script, "--help"), Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal"));
+    assertThat(defaults.output(), defaults.status(), is(0));
+    assertThat(defaults.output(), matchesPattern("(?s).*\\bTier4InvocationThreshold\\s+= 50000\\s.*"));
+    assertThat(defaults.output(), matchesPattern("(?s).*\\bTier4BackEdgeThreshold\\s+= 400000\\s.*"));
+
+    Result overridden = exec(List.of(script, "--help"), Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal -XX:Tier4InvocationThreshold=5000"));
+    assertThat(overridden.output(), overridden.status(), is(0));
+    assertThat(overridden.output(), matchesPattern("(?s).*\\bTier4InvocationThreshold\\s+= 5000\\s.*"));
   }
 
   private static List<String> concat(List<String> a, List<String> b) {
