@@ -86,7 +86,7 @@ public final class DatasetSummary {
             .collect(Collectors.joining(", ")),
         sample.records());
 
-    ParseCsvFiles parse = ParseCsvFiles.as(columns).withIgnoredColumns(unreadColumns(inputs, columns));
+    ParseCsvFiles parse = ParseCsvFiles.as(columns).withIgnoredColumns(unreadColumns(inputs, columns)).withRangeBytes(options.getReadRangeBytes());
     PCollection<Reject> badFiles =
         pipeline.apply("BadHeaderFiles", CsvHeaderCheck.of(parse.parser(), options.getOnBadHeader()).check(inputs));
     WithRejects<Row> parsed = pipeline.apply("ReadFiles", InputFiles.read(inputs)).apply("Parse", parse);

@@ -126,7 +126,7 @@ public final class TaxiStaging {
    */
   public static Outputs build(Pipeline pipeline, TaxiStagingOptions options, List<String> inputs, String directory) {
     OutputFormat format = options.getOutputFormat();
-    ParseCsvFiles parse = ParseCsvFiles.as(SCHEMA).withIgnoredColumns(DROPPED_COLUMN);
+    ParseCsvFiles parse = ParseCsvFiles.as(SCHEMA).withIgnoredColumns(DROPPED_COLUMN).withRangeBytes(options.getReadRangeBytes());
     PCollection<Reject> badFiles =
         pipeline.apply("BadHeaderFiles", CsvHeaderCheck.of(parse.parser(), options.getOnBadHeader()).check(inputs));
     PCollection<FileIO.ReadableFile> files = pipeline.apply("ReadFiles", InputFiles.readEvenly(inputs));

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
@@ -209,6 +210,15 @@ class TaxiGoldenTest {
   }
 
   @Test
+  void readRangeBytesReadsTheFileInRangesAStagingFileEach() throws Exception {
+    RunReport report = staging(TaxiTestFiles.fixture("green_small.csv"), tmp.resolve("staging"), "parquet", "--readRangeBytes=300");
+    assertThat(report.count("written"), is(8L));
+    assertThat(report.count("rejected"), is(4L));
+    assertThat(TaxiTestFiles.files(tmp.resolve("staging"), "parquet").size(), greaterThan(1));
+    assertThat(TaxiTestFiles.readParquet(tmp.resolve("staging")), hasSize(8));
+  }
+
+  @Test
   void theJune2020HeadParsesWithoutRejects() throws Exception {
     // The shared sample is the first 1024 bytes of the real file: 8 complete rows, then a cut one.
     String text = Files.readString(Processes.sharedData().resolve(TaxiTestFiles.JUNE_HEAD));
@@ -293,18 +303,19 @@ class TaxiGoldenTest {
     assertThat(written.subList(1, written.size()), contains(goldLines.toArray()));
   }
 
-  RunReport staging(Path input, Path output, String format) {
-    return TaxiStaging.run(
-        options(
-            TaxiStaging.NAME,
-            TaxiStagingOptions.class,
-            // The DirectRunner, after checking the graph's counted steps (see ForkCheckingRunner).
-            "--runner=ForkCheckingRunner",
-            "--input=" + input,
-            "--output=" + output,
-            "--outputFormat=" + format,
-            "--rejects=" + tmp.resolve("rejects.jsonl"),
-            "--runReport=" + tmp.resolve("report.json")));
+  RunReport staging(Path input, Path output, String format, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                // The DirectRunner, after checking the graph's counted steps (see ForkCheckingRunner).
+                "--runner=ForkCheckingRunner",
+                "--input=" + input,
+                "--output=" + output,
+                "--outputFormat=" + format,
+                "--rejects=" + tmp.resolve("rejects.jsonl"),
+                "--runReport=" + tmp.resolve("report.json")));
+    args.addAll(List.of(more));
+    return TaxiStaging.run(options(TaxiStaging.NAME, TaxiStagingOptions.class, args.toArray(String[]::new)));
   }
 
   static List<List<Object>> goldRows(List<Map<String, Object>> records) {
