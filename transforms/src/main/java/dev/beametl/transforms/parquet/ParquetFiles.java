@@ -29,7 +29,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * ChannelInputFile}), decoding only the wanted columns, in one of two ways.
  *
  * <ul>
- *   <li>{@link #forEachRow}: straight into {@link Row}s of a schema ({@link RowReadSupport}), for
+ *   <li>{@link #forEachRow}: straight into {@link Row}s of a schema ({@link RowColumnsReader}), for
  *       files this project writes ({@link RowParquetWriter}): the fast path, no record per row.
  *   <li>{@link #open}: as Avro generic records, each file with its own schema, for files written
  *       elsewhere (scrapers, Spark) whose types drift. {@link RecordToRow} types them leniently,
@@ -97,13 +97,8 @@ public final class ParquetFiles {
    * A file without one of the columns, or with another type, fails naming the file.
    */
   public static void forEachRow(MatchResult.Metadata file, Schema columns, Counter read, Consumer<Row> each) throws IOException {
-    RowReadSupport support = new RowReadSupport(columns);
-    try (ParquetReader<Row> reader = new Builder<>(new ChannelInputFile(file), support).withConf(new Configuration(false)).build()) {
-      long rows = 0;
-      for (Row row = reader.read(); row != null; row = reader.read()) {
-        each.accept(row);
-        rows++;
-      }
+    try {
+      long rows = RowColumnsReader.forEach(new ChannelInputFile(file), columns, each);
       // Once per file: a metric update per row costs as much as decoding it, and a runner commits
       // a step's metrics only with its bundle anyway.
       read.inc(rows);
@@ -120,7 +115,7 @@ public final class ParquetFiles {
    */
   public static void checkRowColumns(Schema columns) {
     for (Schema.Field f : columns.getFields()) {
-      if (!RowReadSupport.decodes(f.getType().getTypeName())) {
+      if (!RowColumnsReader.decodes(f.getType().getTypeName())) {
         throw new IllegalArgumentException("cannot read Parquet column " + f.getName() + " into " + f.getType().getTypeName());
       }
     }

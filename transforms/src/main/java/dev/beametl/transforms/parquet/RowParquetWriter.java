@@ -46,7 +46,7 @@ public final class RowParquetWriter {
 
   /** Whether the rows are written directly: the types {@link ParquetFiles#forEachRow} reads back. */
   static boolean supports(Schema schema) {
-    return schema.getFields().stream().allMatch(f -> RowReadSupport.decodes(f.getType().getTypeName()));
+    return schema.getFields().stream().allMatch(f -> RowColumnsReader.decodes(f.getType().getTypeName()));
   }
 
   /** A sink of rows: written directly when {@link #supports} them, else through Avro records. */

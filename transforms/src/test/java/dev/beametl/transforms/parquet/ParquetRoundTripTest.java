@@ -18,16 +18,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.apache.beam.sdk.values.Row;
+import org.apache.parquet.hadoop.ParquetFileReader;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,6 +134,31 @@ class ParquetRoundTripTest {
       assertThat(rows.size() + " rows", Files.readAllBytes(direct), is(Files.readAllBytes(viaAvro)));
       assertThat(read(direct.toString(), ALL), is(rows));
     }
+  }
+
+  /** A file of many small row groups, as another writer may cut them, reads back whole and in order, projected too. */
+  @Test
+  void aFileOfManyRowGroupsReadsBackEveryRow() throws IOException {
+    Random random = new Random(29);
+    List<Row> rows = new ArrayList<>();
+    for (long id = 0; id < 20_000; id++) {
+      rows.add(random.nextInt(7) == 0
+          ? Row.withSchema(ALL).addValues(id, null, null, null, null, null, null, null).build()
+          : Row.withSchema(ALL).addValues(id, random.nextInt(100), random.nextLong(), random.nextDouble(),
+              random.nextFloat(), random.nextBoolean(), "v" + random.nextInt(5_000), new Instant(random.nextInt() * 1000L)).build());
+    }
+    org.apache.avro.Schema avro = AvroUtils.toAvroSchema(ALL);
+    SerializableFunction<Row, GenericRecord> toRecord = AvroUtils.getRowToGenericRecordFunction(avro);
+    String file = tmp.resolve("groups.parquet").toString();
+    write(file, ParquetIO.sink(avro).withRowGroupSize(32 * 1024), rows.stream().map(toRecord::apply).toList());
+    try (ParquetFileReader footer = ParquetFileReader.open(new ChannelInputFile(FileSystems.matchSingleFileSpec(file)))) {
+      assertThat(footer.getRowGroups().size() > 5, is(true));
+    }
+
+    assertThat(read(file, ALL), is(rows));
+    Schema two = Schema.builder().addNullableField("s", Schema.FieldType.STRING).addInt64Field("id").build();
+    List<Row> projected = rows.stream().map(r -> Row.withSchema(two).addValues(r.getValue("s"), r.getValue("id")).build()).toList();
+    assertThat(read(file, two), is(projected));
   }
 
   private String write(Schema schema, List<Row> rows) throws IOException {
