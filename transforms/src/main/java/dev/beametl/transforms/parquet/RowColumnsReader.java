@@ -62,14 +62,17 @@ final class RowColumnsReader {
       List<ColumnDescriptor> columns = requested.getColumns();
       Schema.TypeName[] types = new Schema.TypeName[columns.size()];
       int[] fieldOf = new int[columns.size()];
+      int[] present = new int[columns.size()];
       for (int c = 0; c < fieldOf.length; c++) {
         fieldOf[c] = schema.indexOf(columns.get(c).getPath()[0]);
         types[c] = schema.getField(fieldOf[c]).getType().getTypeName();
+        // The definition level of a value that is there (a null has a lower one).
+        present[c] = columns.get(c).getMaxDefinitionLevel();
       }
       ColumnReader[] readers = new ColumnReader[columns.size()];
       long rows = 0;
       for (PageReadStore group = file.readNextRowGroup(); group != null; group = file.readNextRowGroup()) {
-        ColumnReadStoreImpl store = new ColumnReadStoreImpl(group, new Unused(columns.size()), requested, createdBy);
+        ColumnReadStoreImpl store = new ColumnReadStoreImpl(group, UNUSED, requested, createdBy);
         for (int c = 0; c < readers.length; c++) {
           readers[c] = store.getColumnReader(columns.get(c));
         }
@@ -77,7 +80,7 @@ final class RowColumnsReader {
           Object[] values = new Object[schema.getFieldCount()];
           for (int c = 0; c < readers.length; c++) {
             ColumnReader column = readers[c];
-            if (column.getCurrentDefinitionLevel() == column.getDescriptor().getMaxDefinitionLevel()) {
+            if (column.getCurrentDefinitionLevel() == present[c]) {
               values[fieldOf[c]] = value(types[c], column);
             }
             column.consume();
@@ -127,19 +130,13 @@ final class RowColumnsReader {
    * The converters a column read store asks for: these readers are read through their getters,
    * so no value is ever pushed into one.
    */
+  private static final GroupConverter UNUSED = new Unused();
+
   private static final class Unused extends GroupConverter {
     private final PrimitiveConverter column = new PrimitiveConverter() {};
-    private final int fields;
-
-    Unused(int fields) {
-      this.fields = fields;
-    }
 
     @Override
     public Converter getConverter(int fieldIndex) {
-      if (fieldIndex >= fields) {
-        throw new IndexOutOfBoundsException(fieldIndex);
-      }
       return column;
     }
 
