@@ -52,6 +52,8 @@ class CsvFileRangeTest {
   private static final String[] PIECES = {
     "a", "bc", "12.5", " ", "", ",", ",", ",", "\"q,uoted\"", "\"two\nlines\"", "\"crlf\r\ninside\"", "\"dq\"\"x\"\"\"", "\"\"",
     "\n", "\n", "\r\n", "\r\n", "\r", "\n\n", "\"never closed", "\"closed\"junk", "x\"y", "caf\u00e9", "\u20ac",
+    // Runs of eight bytes and more with no quote or line break, which skip() walks a word at a time.
+    "2019-01-01 00:07:19", ",unquoted and long,", "\"quoted, long enough to span words\"", "\"a long quoted\r\nfield, with a \"\"quote\"\"\"",
   };
 
   /** A random CSV file: mostly fine records, with every kind of trouble mixed in. */

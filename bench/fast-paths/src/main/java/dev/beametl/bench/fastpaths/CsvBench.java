@@ -42,6 +42,20 @@ final class CsvBench {
         .add("FastCSV 3.7", () -> fastCsv(file).result())
         .add("jackson-csv 2.15", () -> jackson(file).result())
         .run(runs);
+    new Sitting("Records walked without their fields (CsvFileReader.skip, as range planning walks a file), "
+        + file.getFileName() + ", one thread", "records", bytes)
+        .add("CsvFileReader.skip", () -> skipped(file))
+        .run(runs);
+  }
+
+  private static Sitting.Result skipped(Path file) throws IOException {
+    try (CsvFileReader reader = open(file)) {
+      long records = 0;
+      while (reader.skip()) {
+        records++;
+      }
+      return new Sitting.Result(records, "ends at byte " + reader.position().offset() + ", line " + reader.position().lines());
+    }
   }
 
   /** The file of loans this bench reads, generated from {@code sample} on first use. */
