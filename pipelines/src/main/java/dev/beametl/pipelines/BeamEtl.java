@@ -54,9 +54,11 @@ public final class BeamEtl {
   }
 
   private static <O extends EtlOptions> int parseAndRun(EtlPipeline<O> pipeline, String[] args, PrintStream err) {
+    AwsRegionDefault region = AwsRegionDefault.lookUp(args);
     O options;
     try {
       options = pipeline.parse(args);
+      region.applyTo(options);
     } catch (InvalidOptionsException e) {
       e.problems().forEach(problem -> err.println("error: " + problem));
       err.println("Run 'beam-etl " + pipeline.name() + " --help' for its options.");
