@@ -4,6 +4,7 @@ import dev.beametl.options.EtlOptions;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.beam.sdk.io.aws2.options.AwsOptions;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -35,9 +36,16 @@ final class AwsRegionDefault {
 
   /** Sets the looked-up region as the options' {@code --awsRegion}, waiting for the lookup if need be. */
   void applyTo(EtlOptions options) {
-    if (lookup != null) {
-      options.as(AwsOptions.class).setAwsRegion(lookup.join().orElse(null));
+    if (lookup == null) {
+      return;
     }
+    Optional<Region> region;
+    try {
+      region = lookup.join();
+    } catch (CompletionException e) {
+      return; // Left to Beam's default, which fails the same way where it always did.
+    }
+    options.as(AwsOptions.class).setAwsRegion(region.orElse(null));
   }
 
   /** What Beam's {@code AwsOptions.AwsRegionFactory} gives. */
