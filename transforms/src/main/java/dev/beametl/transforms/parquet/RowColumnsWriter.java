@@ -203,19 +203,26 @@ final class RowColumnsWriter {
     /**
      * Sets {@link #ids} for the page's values, adding new ones to the chunk's dictionary; false,
      * with the dictionary as it was before the page, once it would pass {@code DICTIONARY_BYTES}.
+     * A column with no dictionary (booleans) says false at once.
      */
-    abstract boolean assignIds();
+    boolean assignIds() {
+      return false;
+    }
 
     /** The chunk's dictionary: its size, its bytes, cut back to a size, written PLAIN, forgotten. */
-    abstract int dictionarySize();
+    int dictionarySize() {
+      return 0;
+    }
 
-    abstract long dictionaryBytes();
+    long dictionaryBytes() {
+      return 0;
+    }
 
-    abstract void truncateDictionary(int size);
+    void truncateDictionary(int size) {}
 
-    abstract void writeDictionary(int size, PageBuffer out);
+    void writeDictionary(int size, PageBuffer out) {}
 
-    abstract void clearDictionary();
+    void clearDictionary() {}
 
     abstract void writePlain(PageBuffer out);
 
@@ -469,10 +476,9 @@ final class RowColumnsWriter {
     }
 
     void clear() {
-      if (size > 0) {
-        Arrays.fill(slotIds, -1);
-        size = 0;
-      }
+      // Every slot, whatever the size: a truncation leaves ids at or past it in their slots.
+      Arrays.fill(slotIds, -1);
+      size = 0;
     }
 
     private int slot(long key) {
@@ -622,30 +628,6 @@ final class RowColumnsWriter {
     long pageBytes() {
       return pageValues / 8;
     }
-
-    @Override
-    boolean assignIds() {
-      return false;
-    }
-
-    @Override
-    int dictionarySize() {
-      return 0;
-    }
-
-    @Override
-    long dictionaryBytes() {
-      return 0;
-    }
-
-    @Override
-    void truncateDictionary(int size) {}
-
-    @Override
-    void writeDictionary(int size, PageBuffer out) {}
-
-    @Override
-    void clearDictionary() {}
 
     @Override
     void writePlain(PageBuffer out) {

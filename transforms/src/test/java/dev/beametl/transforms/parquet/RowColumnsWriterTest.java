@@ -128,6 +128,41 @@ class RowColumnsWriterTest {
   }
 
   @Test
+  void aDictionaryThatOutgrowsAMebibyteLeavesTheRestOfItsChunkPlainAndTheNextChunkStartsAfresh() throws IOException {
+    Schema one = Schema.builder().addNullableInt64Field("n").build();
+    List<Row> rows = new ArrayList<>();
+    for (long i = 0; i < 600_000; i++) {
+      // A first page of ten values (the dictionary pays), then values all different (it passes 1 MiB on the 8th page), scattered so that Snappy leaves their size.
+      long n = i % 300_000 < 20_000 ? i % 10 : i * 0x9E3779B97F4A7C15L;
+      rows.add(Row.withSchema(one).addValues(i % 1_000 == 0 ? null : n).build());
+    }
+    Path file = tmp.resolve("grows.parquet");
+    RowColumnsWriter writer = new RowColumnsWriter(
+        HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()), one, 2L << 20);
+    for (Row row : rows) {
+      writer.write(row);
+    }
+    writer.close();
+
+    List<BlockMetaData> groups = footer(file);
+    assertThat(groups.size() > 1, is(true));
+    assertThat(groups.get(0).getColumns().get(0).getEncodings(), hasItem(Encoding.PLAIN_DICTIONARY));
+    assertThat(groups.get(0).getColumns().get(0).getEncodings(), hasItem(Encoding.PLAIN));
+    List<Row> back = new ArrayList<>();
+    ParquetFiles.forEachRow(FileSystems.matchSingleFileSpec(file.toString()), one, EtlMetrics.read(), back::add);
+    assertThat(back, is(rows));
+    List<GenericRecord> records = new ArrayList<>();
+    try (ParquetReader<GenericRecord> reader =
+        AvroParquetReader.<GenericRecord>builder(new ChannelInputFile(FileSystems.matchSingleFileSpec(file.toString()))).build()) {
+      for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
+        records.add(r);
+      }
+    }
+    SerializableFunction<Row, GenericRecord> toRecord = AvroUtils.getRowToGenericRecordFunction(AvroUtils.toAvroSchema(one));
+    assertThat(records, is(rows.stream().map(toRecord::apply).toList()));
+  }
+
+  @Test
   void rowGroupsAreCutAtTheirSizeAndPagesOfLongStringsAtAMebibyte() throws IOException {
     Random random = new Random(5);
     List<Row> rows = new ArrayList<>();
